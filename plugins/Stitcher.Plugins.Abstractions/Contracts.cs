@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+
+namespace Stitcher.Plugins;
+
+/// <summary>
+/// Entry point of a sink plugin. A plugin assembly holds one or more non-abstract classes implementing this
+/// interface with a public or non-public parameterless constructor; the host creates one sink per configured use.
+/// </summary>
+public interface ISinkPlugin
+{
+    /// <summary>The name configuration uses to pick this plugin, e.g. <c>csv</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Creates a sink with the settings of one configured use of the plugin.</summary>
+    IProfileSink CreateSink(SinkContext context);
+}
+
+/// <summary>What a plugin is given to create a sink.</summary>
+/// <param name="SinkName">The configured name of this use of the plugin (a plugin may be used more than once).</param>
+/// <param name="Settings">Free-form settings from configuration, keys compared case-insensitively.</param>
+/// <param name="BaseDirectory">The directory relative paths in settings resolve against (the configuration file's).</param>
+/// <param name="LoggerFactory">Creates loggers; sinks never log profile values at Information or above.</param>
+public sealed record SinkContext(
+    string SinkName,
+    IReadOnlyDictionary<string, string> Settings,
+    string BaseDirectory,
+    ILoggerFactory LoggerFactory);
+
+/// <summary>Receives stitched profiles in batches. Calls on one sink never overlap.</summary>
+public interface IProfileSink : IAsyncDisposable
+{
+    /// <summary>The configured name of this sink.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// Takes a batch of changed profiles. A profile id seen before replaces the earlier version;
+    /// ids in <see cref="ProfileBatch.RetiredProfileIds"/> no longer exist (merged into another profile).
+    /// </summary>
+    ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Makes everything written so far durable at the destination.</summary>
+    ValueTask FlushAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>A batch of profile changes.</summary>
+/// <param name="Profiles">Profiles created or changed, at most once each.</param>
+/// <param name="RetiredProfileIds">Profiles that were merged away and must disappear downstream.</param>
+public sealed record ProfileBatch(IReadOnlyList<StitchedProfile> Profiles, IReadOnlyList<string> RetiredProfileIds);
+
+/// <summary>A golden customer record: the single view stitched from many channel records.</summary>
+/// <param name="Id">Stable profile id.</param>
+/// <param name="Attributes">Best value per canonical attribute name (e.g. <c>email</c>), each with where it came from.</param>
+/// <param name="Records">Every source record stitched into this profile.</param>
+/// <param name="FirstSeen">Earliest source record timestamp.</param>
+/// <param name="LastSeen">Latest source record timestamp.</param>
+public sealed record StitchedProfile(
+    string Id,
+    IReadOnlyDictionary<string, ProfileAttribute> Attributes,
+    IReadOnlyList<SourceRecordRef> Records,
+    DateTimeOffset FirstSeen,
+    DateTimeOffset LastSeen);
+
+/// <summary>A golden attribute value and its lineage.</summary>
+/// <param name="Value">The value for display.</param>
+/// <param name="Channel">Channel of the record it came from.</param>
+/// <param name="RecordId">Id of the record it came from, within that channel.</param>
+/// <param name="Timestamp">Timestamp of that record.</param>
+public sealed record ProfileAttribute(string Value, string Channel, string RecordId, DateTimeOffset Timestamp);
+
+/// <summary>A source record stitched into a profile.</summary>
+/// <param name="Channel">The channel the record came from.</param>
+/// <param name="RecordId">The record's id within its channel.</param>
+/// <param name="Timestamp">When the touchpoint happened.</param>
+public readonly record struct SourceRecordRef(string Channel, string RecordId, DateTimeOffset Timestamp);
