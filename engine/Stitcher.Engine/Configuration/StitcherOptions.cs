@@ -1,0 +1,139 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Stitcher.Engine.Configuration;
+
+/// <summary>Everything the engine is configured with; bound from the <c>Stitcher</c> section of stitcher.json.</summary>
+public sealed class StitcherOptions
+{
+    public const string SectionName = "Stitcher";
+    internal const int DefaultBatchSize = 1000;
+    internal const int DefaultCheckpointIntervalSeconds = 60;
+    internal const double DefaultPollIntervalSeconds = 2;
+
+    /// <summary>Where the store, checkpoints and dead-letter files live. Relative to <see cref="BaseDirectory"/>.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// The directory relative paths resolve against. The host sets it to the configuration file's directory;
+    /// an embedder may leave it empty for the current directory.
+    /// </summary>
+    public string BaseDirectory { get; set; } = "";
+
+    /// <summary>ISO 3166 region used to read phone numbers written without a country code, e.g. <c>US</c> or <c>KR</c>.</summary>
+    [Required]
+    public string DefaultRegion { get; set; } = "US";
+
+    /// <summary>Whether an ambiguous date such as 03/04/1985 is day-first (4 March) rather than month-first.</summary>
+    public bool DayFirstDates { get; set; }
+
+    /// <summary>Records processed and persisted together; progress is saved per batch.</summary>
+    [Range(1, 1_000_000)]
+    public int BatchSize { get; set; } = DefaultBatchSize;
+
+    /// <summary>How often a running service takes a checkpoint of the store.</summary>
+    [Range(1, 86_400)]
+    public int CheckpointIntervalSeconds { get; set; } = DefaultCheckpointIntervalSeconds;
+
+    /// <summary>How often a running service looks for new data in its sources.</summary>
+    [Range(0.05, 3600)]
+    public double PollIntervalSeconds { get; set; } = DefaultPollIntervalSeconds;
+
+    /// <summary>The channels to read, by channel name.</summary>
+    public Dictionary<string, ChannelOptions> Channels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Deterministic identifier rules: records sharing a value of one of these are the same customer.</summary>
+    public List<IdentifierRuleOptions> Rules { get; set; } = [];
+
+    /// <summary>Where stitched profiles go, by sink name.</summary>
+    public Dictionary<string, SinkOptions> Sinks { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Folders holding plugin subfolders (<c>&lt;dir&gt;/&lt;Name&gt;/&lt;Name&gt;.dll</c>). Empty means the <c>plugins</c> folder beside the executable.</summary>
+    public List<string> PluginDirectories { get; set; } = [];
+
+    /// <summary>Sizing of the FASTER key-value store.</summary>
+    public StoreOptions Store { get; set; } = new();
+
+    /// <summary>Resolves <paramref name="path"/> against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+        var root = string.IsNullOrEmpty(BaseDirectory) ? Environment.CurrentDirectory : BaseDirectory;
+        return Path.GetFullPath(Path.Combine(root, path));
+    }
+}
+
+/// <summary>One channel: where its files are and how their fields map onto canonical attributes.</summary>
+public sealed class ChannelOptions
+{
+    /// <summary>A file, or a folder whose files matching <see cref="Pattern"/> are read in name order.</summary>
+    [Required]
+    public string Path { get; set; } = "";
+
+    /// <summary>File name pattern when <see cref="Path"/> is a folder, e.g. <c>*.csv</c>.</summary>
+    public string? Pattern { get; set; }
+
+    /// <summary><c>csv</c> or <c>ndjson</c>.</summary>
+    [Required]
+    public string Format { get; set; } = "csv";
+
+    /// <summary>CSV field delimiter.</summary>
+    public string Delimiter { get; set; } = ",";
+
+    /// <summary>Breaks ties between equally recent values: the higher priority channel's value wins.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>Canonical attribute name → source column (CSV) or dotted JSON path (NDJSON).</summary>
+    public Dictionary<string, string> Mapping { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>A deterministic matching rule on one identifier attribute.</summary>
+public sealed class IdentifierRuleOptions
+{
+    /// <summary>Name of the rule, kept in the identifier index and in explanations.</summary>
+    [Required]
+    public string Name { get; set; } = "";
+
+    /// <summary>The canonical attribute compared, e.g. <c>email</c>.</summary>
+    [Required]
+    public string Attribute { get; set; } = "";
+
+    /// <summary>When true only records of the same channel link on this identifier (e.g. a CRM-local customer id).</summary>
+    public bool WithinChannel { get; set; }
+
+    /// <summary>Normalized values that never link (placeholders such as <c>test@test.com</c>).</summary>
+    public List<string> IgnoreValues { get; set; } = [];
+}
+
+/// <summary>One configured use of a sink plugin.</summary>
+public sealed class SinkOptions
+{
+    /// <summary>The plugin's name, e.g. <c>csv</c>.</summary>
+    [Required]
+    public string Plugin { get; set; } = "";
+
+    /// <summary>Whether this sink receives profiles.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Plugin-specific settings.</summary>
+    public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+}
+
+/// <summary>Sizing of the FASTER log; the defaults suit a few million records.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>Size of the hash index in bytes (rounded down to a power of two).</summary>
+    [Range(1L << 16, 1L << 34)]
+    public long IndexSizeBytes { get; set; } = 1L << 24;
+
+    /// <summary>In-memory part of the log in bytes; older pages live on disk.</summary>
+    [Range(1L << 20, 1L << 40)]
+    public long MemorySizeBytes { get; set; } = 1L << 28;
+
+    /// <summary>Log page size in bytes.</summary>
+    [Range(1L << 12, 1L << 30)]
+    public long PageSizeBytes { get; set; } = 1L << 22;
+}

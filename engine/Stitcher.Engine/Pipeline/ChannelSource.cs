@@ -1,0 +1,53 @@
+using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Ingest;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Pipeline;
+
+/// <summary>A configured channel, compiled: its reader, its files and its survivorship priority.</summary>
+internal sealed class ChannelSource
+{
+    public ChannelSource(string name, ChannelOptions options, StitcherOptions root)
+    {
+        Name = name;
+        Priority = options.Priority;
+        Path = root.ResolvePath(options.Path);
+        Pattern = string.IsNullOrWhiteSpace(options.Pattern)
+            ? (string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase) ? "*.ndjson" : "*.csv")
+            : options.Pattern;
+        var mapping = new Dictionary<CanonicalAttribute, string>();
+        foreach (var (attribute, source) in options.Mapping)
+        {
+            if (CanonicalAttributes.TryParse(attribute, out var canonical))
+            {
+                mapping[canonical] = source;
+            }
+        }
+        var fieldMapping = new FieldMapping(mapping);
+        Reader = string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase)
+            ? new NdjsonChannelReader(fieldMapping)
+            : new CsvChannelReader(fieldMapping, options.Delimiter[0]);
+    }
+
+    public string Name { get; }
+    public int Priority { get; }
+    public string Path { get; }
+    public string Pattern { get; }
+    public IChannelFileReader Reader { get; }
+
+    /// <summary>The files to read now: the configured file, or the folder's matching files in name order.</summary>
+    public IReadOnlyList<string> CurrentFiles()
+    {
+        if (File.Exists(Path))
+        {
+            return [Path];
+        }
+        if (!Directory.Exists(Path))
+        {
+            return [];
+        }
+        var files = Directory.GetFiles(Path, Pattern, SearchOption.TopDirectoryOnly);
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+}

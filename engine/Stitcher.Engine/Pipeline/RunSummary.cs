@@ -1,0 +1,51 @@
+namespace Stitcher.Engine.Pipeline;
+
+/// <summary>Counts for one run over the sources, per channel and in total.</summary>
+public sealed class RunSummary
+{
+    public Dictionary<string, ChannelSummary> Channels { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public int ProfilesCreated { get; set; }
+    public int ProfilesMerged { get; set; }
+    public long TotalProfiles { get; set; }
+    public long TotalRecords { get; set; }
+    public TimeSpan Elapsed { get; set; }
+
+    public long RecordsRead => Sum(static c => c.RecordsRead);
+    public long RecordsRejected => Sum(static c => c.RecordsRejected);
+    public long FieldsDropped => Sum(static c => c.FieldsDropped);
+    public long RecordsUnchanged => Sum(static c => c.RecordsUnchanged);
+
+    public ChannelSummary For(string channel)
+    {
+        if (!Channels.TryGetValue(channel, out var summary))
+        {
+            summary = new ChannelSummary();
+            Channels[channel] = summary;
+        }
+        return summary;
+    }
+
+    private long Sum(Func<ChannelSummary, long> selector)
+    {
+        long total = 0;
+        foreach (var channel in Channels.Values)
+        {
+            total += selector(channel);
+        }
+        return total;
+    }
+}
+
+/// <summary>Counts for one channel.</summary>
+public sealed class ChannelSummary
+{
+    public int Files { get; set; }
+    /// <summary>Rows read, well-formed or not.</summary>
+    public long RecordsRead { get; set; }
+    /// <summary>Rows dead-lettered: malformed, or missing what every record needs (record id, timestamp).</summary>
+    public long RecordsRejected { get; set; }
+    /// <summary>Invalid values (an unreadable phone, say) dropped from otherwise good records.</summary>
+    public long FieldsDropped { get; set; }
+    /// <summary>Rows identical to what the store already held.</summary>
+    public long RecordsUnchanged { get; set; }
+}

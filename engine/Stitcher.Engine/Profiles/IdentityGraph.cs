@@ -1,0 +1,277 @@
+using System.IO.Hashing;
+using System.Text;
+using Stitcher.Engine.Schema;
+using Stitcher.Engine.Store;
+
+namespace Stitcher.Engine.Profiles;
+
+/// <summary>One deterministic identifier rule, compiled from configuration.</summary>
+internal sealed record IdentifierRule(string Name, CanonicalAttribute Attribute, bool WithinChannel, HashSet<string> IgnoreValues);
+
+/// <summary>What happened to the profiles while a batch was linked.</summary>
+internal sealed class LinkOutcome
+{
+    public HashSet<string> ChangedProfiles { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> RetiredProfiles { get; } = new(StringComparer.Ordinal);
+    public int ProfilesCreated { get; set; }
+    public int ProfilesMerged { get; set; }
+    public int RecordsLinked { get; set; }
+    public int RecordsUnchanged { get; set; }
+
+    public void Clear()
+    {
+        ChangedProfiles.Clear();
+        RetiredProfiles.Clear();
+        ProfilesCreated = 0;
+        ProfilesMerged = 0;
+        RecordsLinked = 0;
+        RecordsUnchanged = 0;
+    }
+}
+
+/// <summary>
+/// Links records into golden profiles through shared identifiers, transitively: the identifier index maps
+/// each (rule, value) to a profile; when a record's identifiers point at several profiles they merge into the one
+/// with the smallest id and the others become aliases of it. Profiles touched in a batch are cached and written once.
+/// </summary>
+internal sealed class IdentityGraph
+{
+    private readonly KeyValueStore _store;
+    private readonly IReadOnlyList<IdentifierRule> _rules;
+    private readonly Dictionary<string, StoredProfile> _dirtyProfiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _identifierCache = new(StringComparer.Ordinal);
+    private readonly List<string> _candidateIds = new(8);
+    private readonly List<string> _recordIdentifierKeys = new(8);
+    private StoredCounters _counters;
+
+    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules)
+    {
+        _store = store;
+        _rules = rules;
+        _counters = store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
+    }
+
+    public long TotalRecords => _counters.Records;
+
+    public long TotalProfiles => _counters.Profiles;
+
+    /// <summary>
+    /// Adds or replaces one normalized record and links it. A record re-sent unchanged is skipped, so reading
+    /// the same rows twice (after a crash between checkpoint and progress) changes nothing.
+    /// </summary>
+    public void Link(StoredRecord record, int channelPriority, LinkOutcome outcome)
+    {
+        var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
+        string? previousProfileId = null;
+        if (_store.TryRead<StoredRecord>(recordKey, out var previous))
+        {
+            if (previous.TimestampUtcTicks == record.TimestampUtcTicks && SameValues(previous.Normalized, record.Normalized))
+            {
+                outcome.RecordsUnchanged++;
+                return;
+            }
+            previousProfileId = ResolveProfileId(previous.ProfileId);
+        }
+        else
+        {
+            _counters.Records++;
+        }
+
+        _candidateIds.Clear();
+        _recordIdentifierKeys.Clear();
+        if (previousProfileId is not null)
+        {
+            _candidateIds.Add(previousProfileId);
+        }
+        for (var i = 0; i < _rules.Count; i++)
+        {
+            var rule = _rules[i];
+            var value = record.Normalized[(int)rule.Attribute];
+            if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
+            {
+                continue;
+            }
+            var identifierKey = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? record.Channel : null, value);
+            _recordIdentifierKeys.Add(identifierKey);
+            if (TryGetIdentifierProfile(identifierKey, out var profileId) && !_candidateIds.Contains(profileId))
+            {
+                _candidateIds.Add(profileId);
+            }
+        }
+
+        StoredProfile profile;
+        if (_candidateIds.Count == 0)
+        {
+            profile = new StoredProfile { Id = NewProfileId(record.Channel, record.RecordId), Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            _counters.Profiles++;
+            outcome.ProfilesCreated++;
+        }
+        else
+        {
+            _candidateIds.Sort(StringComparer.Ordinal);
+            profile = LoadProfile(_candidateIds[0]);
+            for (var i = 1; i < _candidateIds.Count; i++)
+            {
+                MergeInto(profile, _candidateIds[i], outcome);
+            }
+        }
+
+        record.ProfileId = profile.Id;
+        if (previousProfileId is null)
+        {
+            profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
+        }
+        else
+        {
+            UpdateMember(profile, record);
+        }
+        Survivorship.Apply(profile, record, channelPriority);
+        for (var i = 0; i < _recordIdentifierKeys.Count; i++)
+        {
+            SetIdentifierProfile(_recordIdentifierKeys[i], profile.Id);
+        }
+        _store.Write(recordKey, record);
+        _dirtyProfiles[profile.Id] = profile;
+        outcome.ChangedProfiles.Add(profile.Id);
+        outcome.RecordsLinked++;
+    }
+
+    /// <summary>Writes every profile touched since the last flush, and the counters.</summary>
+    public void Flush()
+    {
+        foreach (var (id, profile) in _dirtyProfiles)
+        {
+            _store.Write(StoreKeys.Profile(id), profile);
+        }
+        _dirtyProfiles.Clear();
+        foreach (var (key, profileId) in _identifierCache)
+        {
+            _store.Write(key, profileId);
+        }
+        _identifierCache.Clear();
+        _store.Write(StoreKeys.Counters, _counters);
+    }
+
+    /// <summary>Drops unflushed changes (used when a batch fails half way; the batch is re-read).</summary>
+    public void Discard()
+    {
+        _dirtyProfiles.Clear();
+        _identifierCache.Clear();
+        _counters = _store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
+    }
+
+    /// <summary>Follows aliases from a possibly retired profile id to the profile that absorbed it.</summary>
+    public string ResolveProfileId(string profileId)
+    {
+        var current = profileId;
+        for (var hops = 0; hops < 64; hops++)
+        {
+            if (_dirtyProfiles.ContainsKey(current) || !_store.TryRead<string>(StoreKeys.Alias(current), out var survivor))
+            {
+                return current;
+            }
+            current = survivor;
+        }
+        throw new InvalidOperationException("Profile alias chain is longer than 64 hops; the store is corrupt.");
+    }
+
+    public bool TryGetProfile(string profileId, out StoredProfile profile)
+    {
+        var id = ResolveProfileId(profileId);
+        if (_dirtyProfiles.TryGetValue(id, out profile!))
+        {
+            return true;
+        }
+        return _store.TryRead(StoreKeys.Profile(id), out profile);
+    }
+
+    public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
+        _store.TryRead(StoreKeys.Record(channel, recordId), out record);
+
+    private bool TryGetIdentifierProfile(string identifierKey, out string profileId)
+    {
+        if (!_identifierCache.TryGetValue(identifierKey, out var stored) && !_store.TryRead(identifierKey, out stored))
+        {
+            profileId = "";
+            return false;
+        }
+        profileId = ResolveProfileId(stored!);
+        return true;
+    }
+
+    private void SetIdentifierProfile(string identifierKey, string profileId) => _identifierCache[identifierKey] = profileId;
+
+    private StoredProfile LoadProfile(string profileId)
+    {
+        if (_dirtyProfiles.TryGetValue(profileId, out var cached))
+        {
+            return cached;
+        }
+        if (!_store.TryRead<StoredProfile>(StoreKeys.Profile(profileId), out var profile))
+        {
+            throw new InvalidOperationException($"Profile {profileId} is indexed but missing from the store.");
+        }
+        return profile;
+    }
+
+    private void MergeInto(StoredProfile survivor, string retiredId, LinkOutcome outcome)
+    {
+        var retired = LoadProfile(retiredId);
+        survivor.Members.AddRange(retired.Members);
+        Survivorship.Merge(survivor, retired);
+        _dirtyProfiles.Remove(retiredId);
+        _store.Delete(StoreKeys.Profile(retiredId));
+        _store.Write(StoreKeys.Alias(retiredId), survivor.Id);
+        _counters.Profiles--;
+        outcome.ProfilesMerged++;
+        outcome.ChangedProfiles.Remove(retiredId);
+        outcome.RetiredProfiles.Add(retiredId);
+    }
+
+    private static void UpdateMember(StoredProfile profile, StoredRecord record)
+    {
+        foreach (var member in profile.Members)
+        {
+            if (member.Channel == record.Channel && member.RecordId == record.RecordId)
+            {
+                member.TimestampUtcTicks = record.TimestampUtcTicks;
+                return;
+            }
+        }
+        profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
+    }
+
+    private static bool SameValues(string?[] left, string?[] right)
+    {
+        if (left.Length != right.Length)
+        {
+            return false;
+        }
+        for (var i = 0; i < left.Length; i++)
+        {
+            if (!string.Equals(left[i], right[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A profile id is derived from the record that founded it, so the same data gives the same ids on every
+    /// run and after every restart.
+    /// </summary>
+    private static string NewProfileId(string channel, string recordId)
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var text = string.Concat(channel, "|", recordId);
+        var bytes = Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
+        var length = Encoding.UTF8.GetBytes(text, bytes);
+        var hash = XxHash64.HashToUInt64(bytes[..length]);
+        return string.Create(17, hash, static (span, value) =>
+        {
+            span[0] = 'P';
+            value.TryFormat(span[1..], out _, "x16");
+        });
+    }
+}

@@ -1,0 +1,18 @@
+namespace Stitcher.Engine.Profiles;
+
+/// <summary>Key layout of the store. One letter per document type, then '|'-separated parts.</summary>
+internal static class StoreKeys
+{
+    public static string Record(string channel, string recordId) => string.Concat("R|", channel, "|", recordId);
+
+    public static string Profile(string profileId) => string.Concat("P|", profileId);
+
+    public static string Alias(string retiredProfileId) => string.Concat("A|", retiredProfileId);
+
+    public static string Identifier(string rule, string? channel, string value) =>
+        channel is null ? string.Concat("I|", rule, "||", value) : string.Concat("I|", rule, "|", channel, "|", value);
+
+    public static string SourceProgress(string channel, string fullPath) => string.Concat("S|", channel, "|", fullPath);
+
+    public const string Counters = "M|counters";
+}

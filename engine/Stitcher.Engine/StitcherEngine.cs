@@ -1,0 +1,532 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Ingest;
+using Stitcher.Engine.Normalization;
+using Stitcher.Engine.Pipeline;
+using Stitcher.Engine.Profiles;
+using Stitcher.Engine.Schema;
+using Stitcher.Engine.Store;
+using Stitcher.Plugins;
+
+namespace Stitcher.Engine;
+
+/// <summary>
+/// The stitching engine: reads channel files, normalizes and links their records into golden profiles kept in
+/// a FASTER store, and hands changed profiles to sinks. Works without a host; one instance owns its data directory.
+/// Calls are serialized: the engine is a single worker over one store session.
+/// </summary>
+public sealed partial class StitcherEngine : IAsyncDisposable
+{
+    private const int DeliveryChunkSize = 500;
+
+    private readonly StitcherOptions _options;
+    private readonly IReadOnlyList<IProfileSink> _sinks;
+    private readonly ILogger<StitcherEngine> _logger;
+    private readonly KeyValueStore _store;
+    private readonly IdentityGraph _graph;
+    private readonly RecordNormalizer _normalizer;
+    private readonly DeadLetterWriter _deadLetters;
+    private readonly Dictionary<string, ChannelSource> _channels = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly HashSet<string> _undelivered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _retiredUndelivered = new(StringComparer.Ordinal);
+    private readonly LinkOutcome _outcome = new();
+    private readonly List<FieldIssue> _issues = new(4);
+    private long _lastCheckpointTimestamp;
+    private bool _disposed;
+
+    public StitcherEngine(StitcherOptions options, IEnumerable<IProfileSink>? sinks = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        _options = options;
+        _sinks = sinks is null ? [] : [.. sinks];
+        _logger = loggerFactory.CreateLogger<StitcherEngine>();
+        DataDirectory = options.ResolvePath(options.DataDirectory);
+        foreach (var (name, channel) in options.Channels)
+        {
+            _channels[name] = new ChannelSource(name, channel, options);
+        }
+        var rules = new List<IdentifierRule>(options.Rules.Count);
+        foreach (var rule in options.Rules)
+        {
+            if (!CanonicalAttributes.TryParse(rule.Attribute, out var attribute))
+            {
+                throw new ArgumentException($"Rule '{rule.Name}' names unknown attribute '{rule.Attribute}'.", nameof(options));
+            }
+            rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal)));
+        }
+        _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates);
+        _store = new KeyValueStore(
+            Path.Combine(DataDirectory, "store"),
+            options.Store.IndexSizeBytes,
+            options.Store.MemorySizeBytes,
+            options.Store.PageSizeBytes,
+            loggerFactory.CreateLogger<KeyValueStore>());
+        _graph = new IdentityGraph(_store, rules);
+        _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
+        _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>The resolved data directory: store, checkpoints and dead-letter files.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Whether the engine found a checkpoint and recovered from it when it opened.</summary>
+    public bool Recovered => _store.Recovered;
+
+    /// <summary>Golden profiles in the store.</summary>
+    public long TotalProfiles => _graph.TotalProfiles;
+
+    /// <summary>Distinct channel records in the store.</summary>
+    public long TotalRecords => _graph.TotalRecords;
+
+    /// <summary>The dead-letter file of a channel.</summary>
+    public string DeadLetterPath(string channel) => _deadLetters.PathFor(channel);
+
+    /// <summary>Reads every configured source to its end, stitches, delivers to sinks and checkpoints.</summary>
+    public Task<RunSummary> RunOnceAsync(CancellationToken cancellationToken = default) => PassAsync(finalRead: true, cancellationToken);
+
+    /// <summary>
+    /// Service mode: keeps reading what arrives in the configured sources until cancelled, checkpointing on the
+    /// configured interval; on cancellation the batch in flight is finished, delivered and checkpointed.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var poll = TimeSpan.FromSeconds(_options.PollIntervalSeconds);
+        Log.ServiceStarted(_logger, _channels.Count, poll.TotalSeconds);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var summary = await PassAsync(finalRead: false, cancellationToken, checkpoint: false).ConfigureAwait(false);
+            if (summary.RecordsRead > 0)
+            {
+                Log.PassCompleted(_logger, summary.RecordsRead, summary.RecordsRejected, summary.ProfilesCreated, summary.ProfilesMerged, summary.TotalProfiles);
+            }
+            if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds)
+            {
+                await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            try
+            {
+                await Task.Delay(poll, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+        Log.ServiceStopped(_logger, _graph.TotalRecords, _graph.TotalProfiles);
+    }
+
+    /// <summary>Bulk-loads one file as a record source of <paramref name="channel"/>, using that channel's mapping.</summary>
+    public async Task<RunSummary> IngestFileAsync(string channel, string path, CancellationToken cancellationToken = default)
+    {
+        if (!_channels.TryGetValue(channel, out var source))
+        {
+            throw new ArgumentException($"Channel '{channel}' is not configured (configured: {string.Join(", ", _channels.Keys)}).", nameof(channel));
+        }
+        var fullPath = Path.GetFullPath(path);
+        if (!File.Exists(fullPath))
+        {
+            throw new FileNotFoundException($"Input file '{fullPath}' does not exist.", fullPath);
+        }
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var summary = new RunSummary();
+            try
+            {
+                await IngestFileCoreAsync(source, fullPath, finalRead: true, summary, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
+                await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                Finish(summary, started);
+            }
+            return summary;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Takes a checkpoint now.</summary>
+    public async Task CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The golden profile holding a channel record, or null when the record is unknown.</summary>
+    public StitchedProfile? FindProfileByRecord(string channel, string recordId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _graph.TryGetRecord(channel, recordId, out var record) && _graph.TryGetProfile(record.ProfileId, out var profile)
+                ? ProfileView.ToStitched(profile)
+                : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A golden profile by id; a retired id resolves to the profile that absorbed it.</summary>
+    public StitchedProfile? GetProfile(string profileId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _deadLetters.Dispose();
+            _store.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+            _gate.Dispose();
+        }
+    }
+
+    private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = Stopwatch.GetTimestamp();
+            var summary = new RunSummary();
+            try
+            {
+                foreach (var source in _channels.Values)
+                {
+                    var files = source.CurrentFiles();
+                    if (files.Count == 0)
+                    {
+                        Log.NoFiles(_logger, source.Name, source.Path);
+                    }
+                    foreach (var file in files)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        await IngestFileCoreAsync(source, file, finalRead, summary, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !finalRead)
+            {
+                // Service stop: what was read is processed and persisted; the caller checkpoints.
+            }
+            finally
+            {
+                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
+                if (checkpoint)
+                {
+                    await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                Finish(summary, started);
+            }
+            return summary;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Finish(RunSummary summary, long started)
+    {
+        summary.TotalProfiles = _graph.TotalProfiles;
+        summary.TotalRecords = _graph.TotalRecords;
+        summary.Elapsed = Stopwatch.GetElapsedTime(started);
+    }
+
+    private async Task IngestFileCoreAsync(ChannelSource source, string file, bool finalRead, RunSummary summary, CancellationToken cancellationToken)
+    {
+        var progressKey = StoreKeys.SourceProgress(source.Name, file);
+        var start = _store.TryRead<StoredSourceProgress>(progressKey, out var progress)
+            ? new SourcePosition(progress.ByteOffset, progress.Line)
+            : SourcePosition.Start;
+        var length = new FileInfo(file).Length;
+        if (start.ByteOffset > length)
+        {
+            Log.SourceTruncated(_logger, source.Name, file, start.ByteOffset, length);
+            start = SourcePosition.Start;
+        }
+        if (start.ByteOffset == length && length > 0)
+        {
+            return;
+        }
+        var channelSummary = summary.For(source.Name);
+        channelSummary.Files++;
+        var batch = new FileBatch(this, source, file, progressKey, start, channelSummary, summary);
+        try
+        {
+            await source.Reader.ReadAsync(file, start, batch, finalRead, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever complete rows were read before a stop or a failure are processed and their progress saved.
+            batch.Commit();
+        }
+        if (start.ByteOffset == 0)
+        {
+            Log.FileRead(_logger, source.Name, file, channelSummary.RecordsRead, channelSummary.RecordsRejected);
+        }
+    }
+
+    private void ProcessBatch(FileBatch batch)
+    {
+        var source = batch.Source;
+        _outcome.Clear();
+        try
+        {
+            foreach (var raw in batch.Pending)
+            {
+                var normalized = new string?[CanonicalAttributes.Count];
+                _issues.Clear();
+                var accepted = _normalizer.TryNormalize(raw.Values, normalized, _issues);
+                foreach (var issue in _issues)
+                {
+                    var field = SourceFieldOf(source.Name, issue.Field);
+                    _deadLetters.Write(source.Name, batch.File, raw.Line, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(raw.Values) : null);
+                    if (!issue.Rejects)
+                    {
+                        batch.ChannelSummary.FieldsDropped++;
+                    }
+                }
+                if (!accepted)
+                {
+                    batch.ChannelSummary.RecordsRejected++;
+                    continue;
+                }
+                var record = new StoredRecord
+                {
+                    Channel = source.Name,
+                    RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
+                    TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
+                    Display = DisplayValues(raw.Values, normalized),
+                    Normalized = normalized,
+                    SourceFile = batch.File,
+                    SourceLine = raw.Line,
+                };
+                var unchangedBefore = _outcome.RecordsUnchanged;
+                _graph.Link(record, source.Priority, _outcome);
+                batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged - unchangedBefore;
+            }
+            _graph.Flush();
+        }
+        catch
+        {
+            _graph.Discard();
+            throw;
+        }
+        _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = batch.Position.ByteOffset, Line = batch.Position.Line });
+        _deadLetters.Flush();
+        batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
+        batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
+        foreach (var id in _outcome.RetiredProfiles)
+        {
+            _undelivered.Remove(id);
+            _retiredUndelivered.Add(id);
+        }
+        _undelivered.UnionWith(_outcome.ChangedProfiles);
+    }
+
+    private string? SourceFieldOf(string channel, CanonicalAttribute attribute) =>
+        _options.Channels[channel].Mapping.TryGetValue(CanonicalAttributes.NameOf(attribute), out var field) ? field : CanonicalAttributes.NameOf(attribute);
+
+    /// <summary>
+    /// What a person sees: the source's own spelling for names and addresses, the normalized form for values
+    /// whose raw form is noise (phones in E.164, emails lowercased, ISO dates, ISO countries).
+    /// </summary>
+    private static string?[] DisplayValues(string?[] raw, string?[] normalized)
+    {
+        var display = new string?[CanonicalAttributes.Count];
+        for (var i = 0; i < display.Length; i++)
+        {
+            display[i] = (CanonicalAttribute)i switch
+            {
+                CanonicalAttribute.Email or CanonicalAttribute.Phone or CanonicalAttribute.DateOfBirth
+                    or CanonicalAttribute.Country or CanonicalAttribute.Timestamp or CanonicalAttribute.Postcode => normalized[i],
+                CanonicalAttribute.GivenName or CanonicalAttribute.Surname or CanonicalAttribute.FullName
+                    => string.IsNullOrWhiteSpace(raw[i]) ? DisplayName(normalized[i]) : raw[i]!.Trim(),
+                _ => string.IsNullOrWhiteSpace(raw[i]) ? null : raw[i]!.Trim(),
+            };
+        }
+        return display;
+    }
+
+    private static string? DisplayName(string? normalized) =>
+        normalized is null ? null : CultureInfo.InvariantCulture.TextInfo.ToTitleCase(normalized);
+
+    private static string RawText(string?[] values)
+    {
+        var parts = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            parts[i] = values[i] ?? "";
+        }
+        return string.Join('\u001f', parts).TrimEnd('\u001f');
+    }
+
+    private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        if (_sinks.Count == 0 || (_undelivered.Count == 0 && _retiredUndelivered.Count == 0))
+        {
+            _undelivered.Clear();
+            _retiredUndelivered.Clear();
+            return;
+        }
+        var retired = _retiredUndelivered.ToArray();
+        var chunk = new List<StitchedProfile>(DeliveryChunkSize);
+        var delivered = 0;
+        foreach (var id in _undelivered)
+        {
+            if (_graph.TryGetProfile(id, out var profile) && profile.Id == id)
+            {
+                chunk.Add(ProfileView.ToStitched(profile));
+            }
+            if (chunk.Count == DeliveryChunkSize)
+            {
+                delivered += chunk.Count;
+                await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), []), cancellationToken).ConfigureAwait(false);
+                chunk.Clear();
+            }
+        }
+        delivered += chunk.Count;
+        await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), retired), cancellationToken).ConfigureAwait(false);
+        foreach (var sink in _sinks)
+        {
+            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Log.Delivered(_logger, delivered, retired.Length, _sinks.Count);
+        _undelivered.Clear();
+        _retiredUndelivered.Clear();
+    }
+
+    private async Task WriteToSinksAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var sink in _sinks)
+        {
+            await sink.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CheckpointCoreAsync(CancellationToken cancellationToken)
+    {
+        await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Collects the rows of one file into batches; each batch is linked and its progress saved together.</summary>
+    private sealed class FileBatch : IRawRecordSink
+    {
+        private readonly StitcherEngine _engine;
+
+        public FileBatch(StitcherEngine engine, ChannelSource source, string file, string progressKey, SourcePosition start, ChannelSummary channelSummary, RunSummary summary)
+        {
+            _engine = engine;
+            Source = source;
+            File = file;
+            ProgressKey = progressKey;
+            Position = start;
+            CommittedPosition = start;
+            ChannelSummary = channelSummary;
+            Summary = summary;
+        }
+
+        public ChannelSource Source { get; }
+        public string File { get; }
+        public string ProgressKey { get; }
+        public ChannelSummary ChannelSummary { get; }
+        public RunSummary Summary { get; }
+        public List<RawRecord> Pending { get; } = [];
+        public SourcePosition Position { get; private set; }
+        public SourcePosition CommittedPosition { get; private set; }
+
+        public void OnRecord(in RawRecord record)
+        {
+            Pending.Add(record);
+            Position = record.End;
+            ChannelSummary.RecordsRead++;
+            if (Pending.Count >= _engine._options.BatchSize)
+            {
+                Commit();
+            }
+        }
+
+        public void OnMalformed(in MalformedRow row)
+        {
+            ChannelSummary.RecordsRead++;
+            ChannelSummary.RecordsRejected++;
+            Position = row.End;
+            _engine._deadLetters.Write(Source.Name, File, row.Line, row.Field, row.Reason, "malformed", row.Raw);
+        }
+
+        public void Commit()
+        {
+            if (Position == CommittedPosition)
+            {
+                return;
+            }
+            _engine.ProcessBatch(this);
+            Pending.Clear();
+            CommittedPosition = Position;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(100, LogLevel.Information, "Service started: watching {Channels} channels every {PollSeconds} s")]
+        public static partial void ServiceStarted(ILogger logger, int channels, double pollSeconds);
+
+        [LoggerMessage(101, LogLevel.Information, "Service stopped with {Records} records in {Profiles} profiles")]
+        public static partial void ServiceStopped(ILogger logger, long records, long profiles);
+
+        [LoggerMessage(102, LogLevel.Information, "Pass: {Records} records read, {Rejected} rejected, {Created} profiles created, {Merged} merged; {Profiles} profiles in store")]
+        public static partial void PassCompleted(ILogger logger, long records, long rejected, int created, int merged, long profiles);
+
+        [LoggerMessage(103, LogLevel.Warning, "Channel {Channel}: no files at {Path}")]
+        public static partial void NoFiles(ILogger logger, string channel, string path);
+
+        [LoggerMessage(104, LogLevel.Warning, "Channel {Channel}: {File} is shorter ({Length} bytes) than the saved progress ({Offset}); reading it again from the start")]
+        public static partial void SourceTruncated(ILogger logger, string channel, string file, long offset, long length);
+
+        [LoggerMessage(105, LogLevel.Debug, "Channel {Channel}: read {File} ({Records} records so far, {Rejected} rejected)")]
+        public static partial void FileRead(ILogger logger, string channel, string file, long records, long rejected);
+
+        [LoggerMessage(106, LogLevel.Debug, "Delivered {Profiles} profiles and {Retired} retired ids to {Sinks} sinks")]
+        public static partial void Delivered(ILogger logger, int profiles, int retired, int sinks);
+    }
+}

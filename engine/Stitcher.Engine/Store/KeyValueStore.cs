@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Text;
+using FASTER.core;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+
+namespace Stitcher.Engine.Store;
+
+/// <summary>
+/// The one place FASTER is used. Keys are short UTF-8 strings with a type prefix; values are MessagePack.
+/// Single-threaded: one FASTER session, owned by the engine's worker. Recovers the latest checkpoint on open.
+/// </summary>
+internal sealed partial class KeyValueStore : IDisposable
+{
+    private const int MaxStackKeyBytes = 512;
+
+    private readonly FasterKV<SpanByte, SpanByte> _store;
+    private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
+    private readonly ArrayBufferWriter<byte> _valueBuffer = new(4096);
+    private readonly ILogger _logger;
+
+    public KeyValueStore(string directory, long indexSizeBytes, long memorySizeBytes, long pageSizeBytes, ILogger logger)
+    {
+        _logger = logger;
+        Directory = directory;
+        System.IO.Directory.CreateDirectory(directory);
+        var checkpointDirectory = Path.Combine(directory, "checkpoints");
+        Recovered = System.IO.Directory.Exists(checkpointDirectory) && System.IO.Directory.EnumerateFileSystemEntries(checkpointDirectory).Any();
+        _settings = new FasterKVSettings<SpanByte, SpanByte>
+        {
+            LogDevice = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false),
+            IndexSize = indexSizeBytes,
+            MemorySize = memorySizeBytes,
+            PageSize = pageSizeBytes,
+            CheckpointDir = checkpointDirectory,
+            RemoveOutdatedCheckpoints = true,
+            TryRecoverLatest = Recovered,
+        };
+        _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        _session = _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>();
+        Log.StoreOpened(_logger, directory, Recovered, _store.RecoveredVersion, _store.EntryCount);
+    }
+
+    /// <summary>The folder holding the log and its checkpoints.</summary>
+    public string Directory { get; }
+
+    /// <summary>Whether the store was recovered from a checkpoint when it opened.</summary>
+    public bool Recovered { get; }
+
+    public bool TryRead<T>(string key, out T value)
+    {
+        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var length = Encoding.UTF8.GetBytes(key, keyBytes);
+        return TryRead(keyBytes[..length], out value);
+    }
+
+    public unsafe bool TryRead<T>(ReadOnlySpan<byte> key, out T value)
+    {
+        fixed (byte* keyPointer = key)
+        {
+            var spanKey = SpanByte.FromPointer(keyPointer, key.Length);
+            var output = new SpanByteAndMemory();
+            var status = _session.Read(ref spanKey, ref output);
+            if (status.IsPending)
+            {
+                _session.CompletePendingWithOutputs(out var outputs, wait: true);
+                using (outputs)
+                {
+                    status = default;
+                    while (outputs.Next())
+                    {
+                        status = outputs.Current.Status;
+                        output = outputs.Current.Output;
+                    }
+                }
+            }
+            if (!status.Found)
+            {
+                output.Memory?.Dispose();
+                value = default!;
+                return false;
+            }
+            using var owner = output.Memory;
+            var bytes = output.IsSpanByte ? output.SpanByte.AsReadOnlySpan() : owner!.Memory.Span[..output.Length];
+            value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(bytes.ToArray()), StoreSerializer.Options);
+            return true;
+        }
+    }
+
+    public void Write<T>(string key, T value)
+    {
+        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var length = Encoding.UTF8.GetBytes(key, keyBytes);
+        Write(keyBytes[..length], value);
+    }
+
+    public unsafe void Write<T>(ReadOnlySpan<byte> key, T value)
+    {
+        _valueBuffer.ResetWrittenCount();
+        MessagePackSerializer.Serialize(_valueBuffer, value, StoreSerializer.Options);
+        var valueSpan = _valueBuffer.WrittenSpan;
+        fixed (byte* keyPointer = key)
+        fixed (byte* valuePointer = valueSpan)
+        {
+            var spanKey = SpanByte.FromPointer(keyPointer, key.Length);
+            var spanValue = SpanByte.FromPointer(valuePointer, valueSpan.Length);
+            var status = _session.Upsert(ref spanKey, ref spanValue);
+            if (status.IsPending)
+            {
+                _session.CompletePending(wait: true);
+            }
+        }
+    }
+
+    public unsafe void Delete(string key)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        fixed (byte* keyPointer = keyBytes)
+        {
+            var spanKey = SpanByte.FromPointer(keyPointer, keyBytes.Length);
+            var status = _session.Delete(ref spanKey);
+            if (status.IsPending)
+            {
+                _session.CompletePending(wait: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes a fold-over checkpoint of index and log. Called between batches, so the checkpoint holds
+    /// every batch and its source progress together, never half of one.
+    /// </summary>
+    public async ValueTask<Guid> CheckpointAsync(CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        _session.CompletePending(wait: true);
+        var (success, token) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
+        if (!success)
+        {
+            throw new InvalidOperationException("The store refused to start a checkpoint: another one is still running.");
+        }
+        Log.CheckpointTaken(_logger, token, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return token;
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        _store.Dispose();
+        _settings.LogDevice.Dispose();
+        _settings.Dispose();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Store opened at {Directory} (recovered: {Recovered}, version {Version}, {Entries} entries)")]
+        public static partial void StoreOpened(ILogger logger, string directory, bool recovered, long version, long entries);
+
+        [LoggerMessage(2, LogLevel.Debug, "Checkpoint {CheckpointToken} took {ElapsedMs:F1} ms")]
+        public static partial void CheckpointTaken(ILogger logger, Guid checkpointToken, double elapsedMs);
+    }
+}

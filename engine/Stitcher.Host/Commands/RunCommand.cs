@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Stitcher.Engine;
+
+namespace Stitcher.Host.Commands;
+
+/// <summary><c>stitcher run [--once]</c>.</summary>
+internal static class RunCommand
+{
+    public static Task<int> ExecuteAsync(FileInfo? config, bool once, CancellationToken cancellationToken) =>
+        CommandHost.RunAsync(config, service: !once, async (host, token) =>
+        {
+            if (!once)
+            {
+                await host.RunAsync(token).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+            await host.StartAsync(token).ConfigureAwait(false);
+            var engine = host.Services.GetRequiredService<StitcherEngine>();
+            var summary = await engine.RunOnceAsync(token).ConfigureAwait(false);
+            SummaryReport.Write(summary, engine);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken);
+}
+
+/// <summary><c>stitcher ingest --channel NAME --input FILE</c>.</summary>
+internal static class IngestCommand
+{
+    public static Task<int> ExecuteAsync(FileInfo? config, string channel, FileInfo input, CancellationToken cancellationToken) =>
+        CommandHost.RunAsync(config, service: false, async (host, token) =>
+        {
+            await host.StartAsync(token).ConfigureAwait(false);
+            var engine = host.Services.GetRequiredService<StitcherEngine>();
+            var summary = await engine.IngestFileAsync(channel, input.FullName, token).ConfigureAwait(false);
+            SummaryReport.Write(summary, engine);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            return ExitCodes.Success;
+        }, cancellationToken);
+}
+
+internal static class ExitCodes
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int InvalidConfiguration = 2;
+    public const int Cancelled = 130;
+}

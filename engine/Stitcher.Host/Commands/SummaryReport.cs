@@ -1,0 +1,43 @@
+using Spectre.Console;
+using Stitcher.Engine;
+using Stitcher.Engine.Pipeline;
+
+namespace Stitcher.Host.Commands;
+
+/// <summary>The table a person reads at the end of a run.</summary>
+internal static class SummaryReport
+{
+    public static void Write(RunSummary summary, StitcherEngine engine)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Stitcher run[/]");
+        table.AddColumn("Channel");
+        table.AddColumn(new TableColumn("Files").RightAligned());
+        table.AddColumn(new TableColumn("Read").RightAligned());
+        table.AddColumn(new TableColumn("Rejected").RightAligned());
+        table.AddColumn(new TableColumn("Fields dropped").RightAligned());
+        table.AddColumn(new TableColumn("Unchanged").RightAligned());
+        foreach (var (name, channel) in summary.Channels)
+        {
+            table.AddRow(Markup.Escape(name), channel.Files.ToString("N0"), channel.RecordsRead.ToString("N0"),
+                channel.RecordsRejected.ToString("N0"), channel.FieldsDropped.ToString("N0"), channel.RecordsUnchanged.ToString("N0"));
+        }
+        table.AddRow("[bold]total[/]", "", $"[bold]{summary.RecordsRead:N0}[/]", $"[bold]{summary.RecordsRejected:N0}[/]",
+            $"[bold]{summary.FieldsDropped:N0}[/]", $"[bold]{summary.RecordsUnchanged:N0}[/]");
+        AnsiConsole.Write(table);
+
+        var seconds = Math.Max(summary.Elapsed.TotalSeconds, 1e-6);
+        AnsiConsole.MarkupLine(
+            $"Profiles created [bold]{summary.ProfilesCreated:N0}[/], merged [bold]{summary.ProfilesMerged:N0}[/]; "
+            + $"store holds [bold]{summary.TotalRecords:N0}[/] records in [bold]{summary.TotalProfiles:N0}[/] golden profiles.");
+        AnsiConsole.MarkupLine($"Time [bold]{summary.Elapsed.TotalSeconds:F2} s[/] ({summary.RecordsRead / seconds:N0} records/s). Data: {Markup.Escape(engine.DataDirectory)}");
+        if (summary.RecordsRejected > 0 || summary.FieldsDropped > 0)
+        {
+            AnsiConsole.MarkupLine($"Rejected rows and dropped fields are in {Markup.Escape(Path.Combine(engine.DataDirectory, "dead-letter"))}.");
+        }
+        // One plain line for scripts and CI logs.
+        Console.WriteLine(
+            $"summary: read={summary.RecordsRead} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
+            + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
+            + $"elapsed_s={summary.Elapsed.TotalSeconds:F3}");
+    }
+}
