@@ -443,6 +443,21 @@ public sealed partial class StitcherEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Mid-file checkpoint for long reads, so a crash loses at most one interval of work. Sinks get the changed
+    /// profiles first: a checkpoint never covers a change that no sink has seen (at-least-once delivery).
+    /// Runs inside the reader's callback, between batches, where the store session is idle.
+    /// </summary>
+    private void CheckpointIfDue()
+    {
+        if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds < _options.CheckpointIntervalSeconds)
+        {
+            return;
+        }
+        DeliverAsync(CancellationToken.None).GetAwaiter().GetResult();
+        CheckpointCoreAsync(CancellationToken.None).GetAwaiter().GetResult();
+    }
+
     private async Task CheckpointCoreAsync(CancellationToken cancellationToken)
     {
         await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
@@ -503,6 +518,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable
             _engine.ProcessBatch(this);
             Pending.Clear();
             CommittedPosition = Position;
+            _engine.CheckpointIfDue();
         }
     }
 

@@ -54,11 +54,11 @@ internal static class CommandHost
 
     /// <summary>
     /// A missing configuration file, a wrong sink or plugin setting, or a key the options do not have (the
-    /// configuration binder names it in its message).
+    /// configuration binder names the key and the options class that lacks it).
     /// </summary>
     private static bool IsConfigurationError(Exception ex) =>
         ex is FileNotFoundException or ConfigurationKeyException
-        || (ex is InvalidOperationException && ex.Message.Contains("configuration keys", StringComparison.OrdinalIgnoreCase));
+        || (ex is InvalidOperationException && ex.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal));
 }
 
 /// <summary>A configuration value that is wrong, with the key that holds it.</summary>

@@ -38,6 +38,6 @@ internal static class SummaryReport
         Console.WriteLine(
             $"summary: read={summary.RecordsRead} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
             + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
-            + $"elapsed_s={summary.Elapsed.TotalSeconds:F3}");
+            + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}");
     }
 }

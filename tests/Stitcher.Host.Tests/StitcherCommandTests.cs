@@ -1,0 +1,202 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Stitcher.Host.Tests.Plugins;
+
+namespace Stitcher.Host.Tests;
+
+/// <summary>The executable end to end: configuration errors, a clean stop and a hard kill.</summary>
+public sealed partial class StitcherCommandTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Run_UnknownConfigurationKey_StopsStartNamingTheKey()
+    {
+        var config = Config();
+        config["Stitcher"]!["DataDirectry"] = "elsewhere";
+        var configPath = WriteConfig(config);
+
+        var (exitCode, _, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("DataDirectry", stderr);
+    }
+
+    [Theory]
+    [InlineData("Mapping", "emial", "Stitcher:Channels:crm:Mapping:emial")]
+    [InlineData("Format", null, "Stitcher:Channels:crm:Format")]
+    public async Task Run_WrongChannelValue_StopsStartNamingTheKey(string field, string? mappingKey, string expectedKey)
+    {
+        var config = Config();
+        var crm = config["Stitcher"]!["Channels"]!["crm"]!;
+        if (mappingKey is null)
+        {
+            crm[field] = "xml";
+        }
+        else
+        {
+            crm[field]![mappingKey] = "email";
+        }
+        var configPath = WriteConfig(config);
+
+        var (exitCode, _, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expectedKey, stderr);
+    }
+
+    [Fact]
+    public async Task Run_UnknownSinkPlugin_StopsStartNamingTheKey()
+    {
+        var config = Config();
+        config["Stitcher"]!["Sinks"]!["out"]!["Plugin"] = "nosuch";
+        var configPath = WriteConfig(config);
+
+        var (exitCode, _, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Stitcher:Sinks:out:Plugin", stderr);
+    }
+
+    [Fact]
+    public async Task Service_SigTerm_FinishesCheckpointsAndResumesWithoutReReading()
+    {
+        var configPath = WriteConfig(Config());
+        WriteRows("a.csv", 0, 3000);
+        using (var service = StitcherProcess.Start(_temp.Path, "run", "--config", configPath))
+        {
+            await WaitForAsync(() => File.Exists(ProfilesCsv) && CountRows(ProfilesCsv) == 3000, service);
+            service.Terminate();
+            Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.True(exitCode == 0, stderr);
+        var summary = Summary(stdout);
+        Assert.Equal(0, summary["read"]);
+        Assert.Equal(3000, summary["records_total"]);
+    }
+
+    [Fact]
+    public async Task Service_KilledHardMidRun_RestartLosesNothingAndDuplicatesNothing()
+    {
+        var configPath = WriteConfig(Config(batchSize: 100));
+        WriteRows("a.csv", 0, 20_000);
+        using (var service = StitcherProcess.Start(_temp.Path, "run", "--config", configPath))
+        {
+            // Let it checkpoint at least once and be mid-way through, then pull the plug.
+            await WaitForAsync(() => Directory.Exists(CheckpointDirectory) && Directory.EnumerateFileSystemEntries(CheckpointDirectory).Any(), service);
+            service.KillHard();
+            await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+        WriteRows("b.csv", 20_000, 500);
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.True(exitCode == 0, stderr);
+        var summary = Summary(stdout);
+        Assert.True(summary["read"] < 20_500, "the restart re-read everything instead of resuming from the checkpoint");
+        Assert.Equal(20_500, summary["records_total"]);
+        Assert.Equal(20_500, summary["profiles_total"]);
+        Assert.Equal(20_500, CountRows(ProfilesCsv));
+    }
+
+    private string ProfilesCsv => Path.Combine(_temp.Path, "out", "profiles.csv");
+
+    private string CheckpointDirectory => Path.Combine(_temp.Path, "data", "store", "checkpoints");
+
+    private static JsonObject Config(int batchSize = 500) => new()
+    {
+        ["Stitcher"] = new JsonObject
+        {
+            ["DataDirectory"] = "data",
+            ["BatchSize"] = batchSize,
+            ["CheckpointIntervalSeconds"] = 1,
+            ["PollIntervalSeconds"] = 0.2,
+            ["Channels"] = new JsonObject
+            {
+                ["crm"] = new JsonObject
+                {
+                    ["Path"] = "in",
+                    ["Pattern"] = "*.csv",
+                    ["Format"] = "csv",
+                    ["Mapping"] = new JsonObject
+                    {
+                        ["record_id"] = "id",
+                        ["timestamp"] = "at",
+                        ["email"] = "email",
+                        ["given_name"] = "name",
+                    },
+                },
+            },
+            ["Rules"] = new JsonArray(new JsonObject { ["Name"] = "email", ["Attribute"] = "email" }),
+            ["Sinks"] = new JsonObject
+            {
+                ["out"] = new JsonObject { ["Plugin"] = "csv", ["Settings"] = new JsonObject { ["path"] = "out/profiles.csv" } },
+            },
+            ["Store"] = new JsonObject { ["IndexSizeBytes"] = 1 << 20, ["MemorySizeBytes"] = 1 << 24, ["PageSizeBytes"] = 1 << 20 },
+        },
+    };
+
+    private string WriteConfig(JsonObject config)
+    {
+        var path = Path.Combine(_temp.Path, "stitcher.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    private void WriteRows(string file, int first, int count)
+    {
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        using var writer = new StreamWriter(Path.Combine(_temp.Path, "in", file));
+        writer.WriteLine("id,at,email,name");
+        for (var i = first; i < first + count; i++)
+        {
+            writer.WriteLine($"id{i},2026-01-01T00:00:00Z,person{i}@example.org,Name{i}");
+        }
+    }
+
+    private static int CountRows(string csv)
+    {
+        try
+        {
+            return File.ReadLines(csv).Count() - 1;
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, StitcherProcess process)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("Condition not met in 60 s. stderr:\n" + process.StandardError);
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private static Dictionary<string, double> Summary(string stdout)
+    {
+        var match = SummaryLine().Match(stdout);
+        Assert.True(match.Success, "no summary line in:\n" + stdout);
+        var values = new Dictionary<string, double>();
+        foreach (var pair in match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = pair.Split('=');
+            values[parts[0]] = double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return values;
+    }
+
+    [GeneratedRegex("^summary: (.*)$", RegexOptions.Multiline)]
+    private static partial Regex SummaryLine();
+}
