@@ -294,6 +294,15 @@ public sealed partial class StitcherEngine : IAsyncDisposable
         {
             await source.Reader.ReadAsync(file, start, batch, finalRead, cancellationToken).ConfigureAwait(false);
         }
+        catch (ChannelFormatException ex)
+        {
+            // The file as a whole does not fit its channel (a mapped column is missing, say): it needs a person,
+            // but the other files and channels go on. Its progress is not saved, so it is read again once fixed.
+            channelSummary.FilesFailed++;
+            Log.FileFailed(_logger, source.Name, file, ex.Message);
+            _deadLetters.Write(source.Name, file, 0, ex.Column, ex.Message, "file_rejected", null);
+            _deadLetters.Flush();
+        }
         finally
         {
             // Whatever complete rows were read before a stop or a failure are processed and their progress saved.
@@ -541,6 +550,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable
 
         [LoggerMessage(105, LogLevel.Debug, "Channel {Channel}: read {File} ({Records} records so far, {Rejected} rejected)")]
         public static partial void FileRead(ILogger logger, string channel, string file, long records, long rejected);
+
+        [LoggerMessage(107, LogLevel.Error, "Channel {Channel}: {File} was not read: {Reason}")]
+        public static partial void FileFailed(ILogger logger, string channel, string file, string reason);
 
         [LoggerMessage(106, LogLevel.Debug, "Delivered {Profiles} profiles and {Retired} retired ids to {Sinks} sinks")]
         public static partial void Delivered(ILogger logger, int profiles, int retired, int sinks);

@@ -14,6 +14,7 @@ public sealed class RunSummary
     public long RecordsRejected => Sum(static c => c.RecordsRejected);
     public long FieldsDropped => Sum(static c => c.FieldsDropped);
     public long RecordsUnchanged => Sum(static c => c.RecordsUnchanged);
+    public long FilesFailed => Sum(static c => c.FilesFailed);
 
     public ChannelSummary For(string channel)
     {
@@ -40,6 +41,8 @@ public sealed class RunSummary
 public sealed class ChannelSummary
 {
     public int Files { get; set; }
+    /// <summary>Files that could not be read at all (e.g. a mapped column is missing from the header).</summary>
+    public int FilesFailed { get; set; }
     /// <summary>Rows read, well-formed or not.</summary>
     public long RecordsRead { get; set; }
     /// <summary>Rows dead-lettered: malformed, or missing what every record needs (record id, timestamp).</summary>

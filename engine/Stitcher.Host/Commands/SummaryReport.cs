@@ -30,13 +30,17 @@ internal static class SummaryReport
             $"Profiles created [bold]{summary.ProfilesCreated:N0}[/], merged [bold]{summary.ProfilesMerged:N0}[/]; "
             + $"store holds [bold]{summary.TotalRecords:N0}[/] records in [bold]{summary.TotalProfiles:N0}[/] golden profiles.");
         AnsiConsole.MarkupLine($"Time [bold]{summary.Elapsed.TotalSeconds:F2} s[/] ({summary.RecordsRead / seconds:N0} records/s). Data: {Markup.Escape(engine.DataDirectory)}");
+        if (summary.FilesFailed > 0)
+        {
+            AnsiConsole.MarkupLine($"[red]{summary.FilesFailed:N0} file(s) could not be read[/]: see the log above and the dead-letter files.");
+        }
         if (summary.RecordsRejected > 0 || summary.FieldsDropped > 0)
         {
             AnsiConsole.MarkupLine($"Rejected rows and dropped fields are in {Markup.Escape(Path.Combine(engine.DataDirectory, "dead-letter"))}.");
         }
         // One plain line for scripts and CI logs.
         Console.WriteLine(
-            $"summary: read={summary.RecordsRead} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
+            $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
             + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
             + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}");
     }

@@ -1,0 +1,55 @@
+namespace Stitcher.Engine.Ingest;
+
+/// <summary>
+/// Reads NDJSON channel files: one JSON object per line (LF or CRLF), a UTF-8 BOM skipped. Mapped values are
+/// found by dotted path; strings, numbers (as written) and booleans are taken, null or missing stay null.
+/// Safe to use from several threads, one file per call.
+/// </summary>
+public sealed class NdjsonChannelReader : IChannelFileReader
+{
+    private readonly JsonPathNode _root;
+
+    /// <param name="mapping">Canonical attribute to dotted JSON path, e.g. <c>user.contact.email</c>.</param>
+    /// <exception cref="ArgumentException">A path has an empty segment.</exception>
+    public NdjsonChannelReader(FieldMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        Mapping = mapping;
+        _root = JsonPathNode.Build(mapping);
+    }
+
+    /// <summary>Where each canonical attribute is read from.</summary>
+    public FieldMapping Mapping { get; }
+
+    /// <inheritdoc />
+    public async Task<SourcePosition> ReadAsync(string path, SourcePosition resumeFrom, IRawRecordSink sink, bool finalRead, CancellationToken cancellationToken)
+    {
+        ChannelFile.ValidateArguments(path, resumeFrom, sink);
+
+        await using var stream = ChannelFile.OpenRead(path);
+        if (resumeFrom.ByteOffset > 0)
+        {
+            stream.Seek(resumeFrom.ByteOffset, SeekOrigin.Begin);
+        }
+        using var parser = new NdjsonLineParser(_root, resumeFrom);
+        var pipe = ChannelFile.CreatePipe(stream);
+        try
+        {
+            while (true)
+            {
+                var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = parser.ReadLines(buffer, result.IsCompleted, result.IsCompleted && finalRead, sink);
+                pipe.AdvanceTo(consumed, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return parser.Position;
+                }
+            }
+        }
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text.Json;
+using Stitcher.Engine.Configuration;
+using Stitcher.Plugins;
+
+namespace Stitcher.Engine.Tests;
+
+public sealed class StitcherEngineTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task RunOnce_RecordsSharingIdentifiersTransitively_LandInOneProfile()
+    {
+        // A–B share an email, B–C share a phone (written differently), D shares nothing.
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Ann,Lee,ANN@Example.org ,(415) 555-0132,2026-01-02T00:00:00Z",
+            "c9,Bob,Stone,bob@example.org,,2026-01-03T00:00:00Z");
+        WritePos("r1,,+1 415 555 0132,2026-02-01T00:00:00Z,");
+        var sink = new ListSink();
+        await using (var engine = NewEngine(sink))
+        {
+            var summary = await engine.RunOnceAsync();
+
+            Assert.Equal(4, summary.RecordsRead);
+            Assert.Equal(0, summary.RecordsRejected);
+            Assert.Equal(2, summary.TotalProfiles);
+            var ann = engine.FindProfileByRecord("crm", "c1");
+            Assert.NotNull(ann);
+            Assert.Equal(ann.Id, engine.FindProfileByRecord("crm", "c2")!.Id);
+            Assert.Equal(ann.Id, engine.FindProfileByRecord("pos", "r1")!.Id);
+            Assert.NotEqual(ann.Id, engine.FindProfileByRecord("crm", "c9")!.Id);
+            Assert.Equal(3, ann.Records.Count);
+            Assert.Equal("+14155550132", ann.Attributes["phone"].Value);
+            Assert.Equal("ann@example.org", ann.Attributes["email"].Value);
+        }
+        Assert.Equal(2, sink.Latest.Count);
+    }
+
+    [Fact]
+    public async Task RunOnce_BridgingRecordArrivesLater_MergesTwoProfilesAndRetiresOne()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Ann,Lee,,+14155550132,2026-01-02T00:00:00Z");
+        var sink = new ListSink();
+        await using var engine = NewEngine(sink);
+        await engine.RunOnceAsync();
+        var first = engine.FindProfileByRecord("crm", "c1")!.Id;
+        var second = engine.FindProfileByRecord("crm", "c2")!.Id;
+        Assert.NotEqual(first, second);
+
+        File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,415-555-0132,2026-01-03T00:00:00Z\r\n");
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(1, summary.RecordsRead);
+        Assert.Equal(1, summary.ProfilesMerged);
+        Assert.Equal(1, engine.TotalProfiles);
+        var merged = engine.FindProfileByRecord("crm", "c3")!;
+        Assert.Equal(3, merged.Records.Count);
+        var survivor = string.CompareOrdinal(first, second) < 0 ? first : second;
+        var retired = survivor == first ? second : first;
+        Assert.Equal(survivor, merged.Id);
+        Assert.Equal(survivor, engine.GetProfile(retired)!.Id);
+        Assert.Contains(retired, sink.Retired);
+        Assert.DoesNotContain(retired, sink.Latest.Keys);
+    }
+
+    [Fact]
+    public async Task Restart_SameDataDirectory_FindsEveryProfileAndReadsNothingTwice()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Bob,Stone,bob@example.org,,2026-01-02T00:00:00Z");
+        WritePos("r1,L1,+14155550132,2026-02-01T00:00:00Z,", "r2,L1,,2026-02-02T00:00:00Z,");
+        var before = new Dictionary<string, string>();
+        await using (var engine = NewEngine())
+        {
+            await engine.RunOnceAsync();
+            foreach (var (channel, id) in AllRecords)
+            {
+                before[channel + "/" + id] = engine.FindProfileByRecord(channel, id)!.Id;
+            }
+        }
+
+        await using (var reopened = NewEngine())
+        {
+            Assert.True(reopened.Recovered);
+            Assert.Equal(3, reopened.TotalProfiles);
+            Assert.Equal(4, reopened.TotalRecords);
+            foreach (var (channel, id) in AllRecords)
+            {
+                Assert.Equal(before[channel + "/" + id], reopened.FindProfileByRecord(channel, id)!.Id);
+            }
+            var again = await reopened.RunOnceAsync();
+            Assert.Equal(0, again.RecordsRead);
+            Assert.Equal(4, reopened.TotalRecords);
+        }
+    }
+
+    [Fact]
+    public async Task RunOnce_SameDataInFreshStore_GivesSameProfileIds()
+    {
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z", "c2,Bob,Stone,bob@example.org,,2026-01-02T00:00:00Z");
+        string firstRun;
+        await using (var engine = NewEngine())
+        {
+            await engine.RunOnceAsync();
+            firstRun = engine.FindProfileByRecord("crm", "c2")!.Id;
+        }
+        Directory.Delete(Path.Combine(_temp.Path, "data"), recursive: true);
+        await using (var engine = NewEngine())
+        {
+            await engine.RunOnceAsync();
+            Assert.Equal(firstRun, engine.FindProfileByRecord("crm", "c2")!.Id);
+        }
+    }
+
+    [Fact]
+    public async Task RunOnce_MalformedAndInvalidRows_AreDeadLetteredAndTheRunGoesOn()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,too,few",
+            ",No,Id,noid@example.org,,2026-01-01T00:00:00Z",
+            "c3,Bad,Time,bad@example.org,,yesterday-ish",
+            "c4,Bad,Phone,phone@example.org,12,2026-01-01T00:00:00Z",
+            "c5,Cy,Young,cy@example.org,,2026-01-01T00:00:00Z");
+        await using var engine = NewEngine();
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(6, summary.RecordsRead);
+        Assert.Equal(3, summary.RecordsRejected);
+        Assert.Equal(1, summary.FieldsDropped);
+        Assert.NotNull(engine.FindProfileByRecord("crm", "c5"));
+        var phoneless = engine.FindProfileByRecord("crm", "c4")!;
+        Assert.False(phoneless.Attributes.ContainsKey("phone"));
+        var entries = File.ReadAllLines(engine.DeadLetterPath("crm")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(4, entries.Count);
+        Assert.All(entries, e => Assert.Equal(CrmPath, e.GetProperty("file").GetString()));
+        var byLine = entries.ToDictionary(e => e.GetProperty("line").GetInt64());
+        Assert.Equal("malformed", byLine[3].GetProperty("kind").GetString());
+        Assert.Equal("id", byLine[4].GetProperty("field").GetString());
+        Assert.Equal("updated", byLine[5].GetProperty("field").GetString());
+        Assert.Equal("rejected", byLine[5].GetProperty("kind").GetString());
+        Assert.Equal("phone", byLine[6].GetProperty("field").GetString());
+        Assert.Equal("field_dropped", byLine[6].GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task RunOnce_GoldenValues_MostRecentWinsAndTiesGoToHigherPriorityChannel()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,+14155550100,2026-01-01T00:00:00Z",
+            "c2,Anne,Lee,ann@example.org,,2026-03-01T00:00:00Z");
+        // Same instant as c2: crm (priority 30) beats pos (priority 20) on the name.
+        WritePos("r1,L1,+14155550100,2026-03-01T00:00:00Z,Annie Lee");
+        await using var engine = NewEngine();
+
+        await engine.RunOnceAsync();
+
+        var profile = engine.FindProfileByRecord("crm", "c1")!;
+        Assert.Equal("Anne", profile.Attributes["given_name"].Value);
+        Assert.Equal("c2", profile.Attributes["given_name"].RecordId);
+        Assert.Equal("+14155550100", profile.Attributes["phone"].Value);
+        Assert.Equal("pos", profile.Attributes["phone"].Channel);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), profile.FirstSeen);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), profile.LastSeen);
+    }
+
+    [Fact]
+    public async Task RunOnce_FileLacksAMappedColumn_IsReportedAndOtherChannelsGoOn()
+    {
+        File.WriteAllText(CrmPath, "id,first,last,email,updated\nc1,Ann,Lee,ann@example.org,2026-01-01T00:00:00Z\n");
+        WritePos("r1,L1,+14155550132,2026-02-01T00:00:00Z,");
+        await using var engine = NewEngine();
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(1, summary.FilesFailed);
+        Assert.Null(engine.FindProfileByRecord("crm", "c1"));
+        Assert.NotNull(engine.FindProfileByRecord("pos", "r1"));
+        var entry = JsonDocument.Parse(File.ReadAllLines(engine.DeadLetterPath("crm")).Single()).RootElement;
+        Assert.Equal("file_rejected", entry.GetProperty("kind").GetString());
+        Assert.Equal("phone", entry.GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
+    {
+        WriteCrm();
+        var extra = Path.Combine(_temp.Path, "extra.csv");
+        File.WriteAllText(extra, CrmHeader + "\nx1,Dee,Park,dee@example.org,,2026-05-01T00:00:00Z\n");
+        await using var engine = NewEngine();
+
+        var first = await engine.IngestFileAsync("crm", extra);
+        var second = await engine.IngestFileAsync("crm", extra);
+
+        Assert.Equal(1, first.RecordsRead);
+        Assert.Equal(0, second.RecordsRead);
+        Assert.Equal(1, engine.TotalRecords);
+    }
+
+    private const string CrmHeader = "id,first,last,email,phone,updated";
+
+    private string CrmPath => Path.Combine(_temp.Path, "crm.csv");
+
+    private string PosPath => Path.Combine(_temp.Path, "pos.csv");
+
+    private static readonly (string Channel, string Id)[] AllRecords = [("crm", "c1"), ("crm", "c2"), ("pos", "r1"), ("pos", "r2")];
+
+    private void WriteCrm(params string[] rows) => File.WriteAllText(CrmPath, CrmHeader + "\r\n" + string.Concat(rows.Select(r => r + "\r\n")));
+
+    private void WritePos(params string[] rows) => File.WriteAllText(PosPath, "receipt,loyalty,phone,at,name\n" + string.Concat(rows.Select(r => r + "\n")));
+
+    private StitcherEngine NewEngine(IProfileSink? sink = null)
+    {
+        var options = new StitcherOptions
+        {
+            BaseDirectory = _temp.Path,
+            DataDirectory = "data",
+            DefaultRegion = "US",
+            BatchSize = 2,
+            Store = new StoreOptions { IndexSizeBytes = 1 << 16, MemorySizeBytes = 1 << 22, PageSizeBytes = 1 << 16 },
+            Channels =
+            {
+                ["crm"] = new ChannelOptions
+                {
+                    Path = "crm.csv",
+                    Priority = 30,
+                    Mapping =
+                    {
+                        ["record_id"] = "id", ["customer_id"] = "id", ["given_name"] = "first", ["surname"] = "last",
+                        ["email"] = "email", ["phone"] = "phone", ["timestamp"] = "updated",
+                    },
+                },
+                ["pos"] = new ChannelOptions
+                {
+                    Path = "pos.csv",
+                    Priority = 20,
+                    Mapping = { ["record_id"] = "receipt", ["loyalty_id"] = "loyalty", ["phone"] = "phone", ["timestamp"] = "at", ["full_name"] = "name" },
+                },
+            },
+            Rules =
+            {
+                new IdentifierRuleOptions { Name = "email", Attribute = "email" },
+                new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
+                new IdentifierRuleOptions { Name = "loyalty", Attribute = "loyalty_id" },
+            },
+        };
+        return new StitcherEngine(options, sink is null ? null : [sink]);
+    }
+
+    /// <summary>Keeps what a sink was given, at the process edge: the engine's own parts stay real.</summary>
+    private sealed class ListSink : IProfileSink
+    {
+        public Dictionary<string, StitchedProfile> Latest { get; } = [];
+        public List<string> Retired { get; } = [];
+        public string Name => "list";
+
+        public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
+        {
+            foreach (var profile in batch.Profiles)
+            {
+                Latest[profile.Id] = profile;
+            }
+            foreach (var id in batch.RetiredProfileIds)
+            {
+                Latest.Remove(id);
+                Retired.Add(id);
+            }
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
