@@ -18,7 +18,7 @@ namespace Stitcher.Engine;
 /// a FASTER store, and hands changed profiles to sinks. Works without a host; one instance owns its data directory.
 /// Calls are serialized: the engine is a single worker over one store session.
 /// </summary>
-public sealed partial class StitcherEngine : IAsyncDisposable
+public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 {
     private const int DeliveryChunkSize = 500;
 
@@ -206,10 +206,26 @@ public sealed partial class StitcherEngine : IAsyncDisposable
         {
             return;
         }
-        _disposed = true;
         await _gate.WaitAsync().ConfigureAwait(false);
+        DisposeCore();
+    }
+
+    /// <summary>Closes the store without a checkpoint; what was checkpointed, or is re-read from the sources, survives.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _gate.Wait();
+        DisposeCore();
+    }
+
+    private void DisposeCore()
+    {
         try
         {
+            _disposed = true;
             _deadLetters.Dispose();
             _store.Dispose();
         }

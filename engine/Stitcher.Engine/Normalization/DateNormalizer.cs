@@ -42,10 +42,10 @@ public static class DateNormalizer
         {
             return false;
         }
-        // An ISO date with a time after it ("1985-03-12T00:00:00") is still a date.
+        // An ISO timestamp ("1985-03-12T00:00:00") gives the date as written, whatever its offset.
         if (text.Length > 10 && text[10] is 'T' or 't' or ' ' && TryReadIsoDate(text, out var isoYear, out var isoMonth, out var isoDay))
         {
-            return TryCreate(isoYear, isoMonth, isoDay, out date);
+            return TryParseIsoTime(text[11..], isoYear, isoMonth, isoDay, out _) && TryCreate(isoYear, isoMonth, isoDay, out date);
         }
         if (text.Length == 8 && IsAsciiDigits(text))
         {

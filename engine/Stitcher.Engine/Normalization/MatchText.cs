@@ -22,7 +22,7 @@ internal static class MatchText
     /// </summary>
     internal static int Fold(ReadOnlySpan<char> raw, Span<char> destination, bool keepHash = false)
     {
-        if (!NeedsUnicodeNormalization(raw))
+        if (!CanNormalize(raw))
         {
             return Classify(raw, destination, keepHash);
         }
@@ -71,7 +71,7 @@ internal static class MatchText
     /// lengthen text (e.g. a ligature becomes two letters), so this is measured, not guessed, when it matters.
     /// </summary>
     internal static int MaxFoldedLength(ReadOnlySpan<char> raw)
-        => NeedsUnicodeNormalization(raw) ? Math.Max(raw.Length, raw.GetNormalizedLength(NormalizationForm.FormKD)) : raw.Length;
+        => CanNormalize(raw) ? Math.Max(raw.Length, raw.GetNormalizedLength(NormalizationForm.FormKD)) : raw.Length;
 
     /// <summary>Reads the next space-separated token of folded text, advancing <paramref name="position"/>.</summary>
     internal static bool TryReadToken(ReadOnlySpan<char> folded, ref int position, out ReadOnlySpan<char> token)
@@ -125,6 +125,30 @@ internal static class MatchText
     }
 
     internal static bool IsApostrophe(char c) => c is '\'' or '\u2019' or '\u2018' or '\u02BC' or '`' or '\u00B4';
+
+    // Unicode normalization throws on ill-formed UTF-16 (a lone surrogate); such text is folded as it stands.
+    private static bool CanNormalize(ReadOnlySpan<char> raw) => NeedsUnicodeNormalization(raw) && IsWellFormed(raw);
+
+    private static bool IsWellFormed(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (char.IsHighSurrogate(c))
+            {
+                if (i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+                {
+                    return false;
+                }
+                i++;
+            }
+            else if (char.IsLowSurrogate(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     // ASCII and precomposed Hangul are already in NFKC with nothing to fold, which covers nearly every value.
     private static bool NeedsUnicodeNormalization(ReadOnlySpan<char> raw)

@@ -47,7 +47,8 @@ public sealed class RecordNormalizer
     /// </summary>
     public bool TryNormalize(string?[] raw, string?[] normalized, List<FieldIssue> issues)
     {
-        if (raw is null || normalized is null || issues is null || raw.Length < CanonicalAttributes.Count || normalized.Length < CanonicalAttributes.Count)
+        if (raw is null || normalized is null || issues is null || raw.Length < CanonicalAttributes.Count
+            || normalized.Length < CanonicalAttributes.Count || ReferenceEquals(raw, normalized))
         {
             ThrowInvalidArguments(raw, normalized, issues);
         }
@@ -214,6 +215,10 @@ public sealed class RecordNormalizer
         ArgumentNullException.ThrowIfNull(raw);
         ArgumentNullException.ThrowIfNull(normalized);
         ArgumentNullException.ThrowIfNull(issues);
+        if (ReferenceEquals(raw, normalized))
+        {
+            throw new ArgumentException("The normalized values need an array of their own; it is cleared before the raw values are read.", nameof(normalized));
+        }
         throw new ArgumentException(
             $"Value arrays must hold {CanonicalAttributes.Count} entries, one per canonical attribute (raw: {raw.Length}, normalized: {normalized.Length}).",
             raw.Length < CanonicalAttributes.Count ? nameof(raw) : nameof(normalized));

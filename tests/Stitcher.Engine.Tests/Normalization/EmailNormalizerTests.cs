@@ -1,0 +1,46 @@
+using Stitcher.Engine.Normalization;
+
+namespace Stitcher.Engine.Tests.Normalization;
+
+public sealed class EmailNormalizerTests
+{
+    [Theory]
+    [InlineData("john.smith@example.com", "john.smith@example.com")]
+    [InlineData("  John.Smith@Example.COM \t", "john.smith@example.com")]
+    [InlineData("MINJUN.KIM@NAVER.COM", "minjun.kim@naver.com")]
+    [InlineData("kim+promo@daum.net", "kim+promo@daum.net")]
+    [InlineData("o'brien@mail.co.uk", "o'brien@mail.co.uk")]
+    public void TryNormalize_PlausibleAddress_TrimmedAndLowercased(string raw, string expected)
+    {
+        Assert.True(EmailNormalizer.TryNormalize(raw, out var normalized));
+        Assert.Equal(expected, normalized);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("john.smith")]
+    [InlineData("@example.com")]
+    [InlineData("john@")]
+    [InlineData("john@@example.com")]
+    [InlineData("john@smith@example.com")]
+    [InlineData("john@localhost")]
+    [InlineData("john@.example.com")]
+    [InlineData("john@example.com.")]
+    [InlineData("john@example..com")]
+    [InlineData("john smith@example.com")]
+    [InlineData("john@exam ple.com")]
+    [InlineData("김민준@네이버")]
+    public void TryNormalize_MalformedAddress_ReturnsFalse(string raw)
+    {
+        Assert.False(EmailNormalizer.TryNormalize(raw, out _));
+    }
+
+    [Fact]
+    public void TryNormalize_LongerThanRfcLimit_ReturnsFalse()
+    {
+        var raw = new string('a', 250) + "@example.com";
+
+        Assert.False(EmailNormalizer.TryNormalize(raw, out _));
+    }
+}
