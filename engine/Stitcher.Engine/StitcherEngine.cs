@@ -21,6 +21,7 @@ namespace Stitcher.Engine;
 public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 {
     private const int DeliveryChunkSize = 500;
+    private const double SettleSeconds = 5;
 
     private readonly StitcherOptions _options;
     private readonly IReadOnlyList<IProfileSink> _sinks;
@@ -255,7 +256,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                     foreach (var file in files)
                     {
                         cancellationToken.ThrowIfCancellationRequested();
-                        await IngestFileCoreAsync(source, file, finalRead, summary, cancellationToken).ConfigureAwait(false);
+                        await IngestFileCoreAsync(source, file, finalRead || IsSettled(file), summary, cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -278,6 +279,16 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// A watched file untouched for a while is complete even if its last row has no line ending (many exports
+    /// end that way), so the service reads that row too instead of waiting for a newline that never comes.
+    /// </summary>
+    private bool IsSettled(string file)
+    {
+        var quiet = TimeSpan.FromSeconds(Math.Max(SettleSeconds, 3 * _options.PollIntervalSeconds));
+        return DateTime.UtcNow - File.GetLastWriteTimeUtc(file) > quiet;
     }
 
     private void Finish(RunSummary summary, long started)

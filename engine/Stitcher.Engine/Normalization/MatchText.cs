@@ -183,7 +183,26 @@ internal static class MatchText
                 destination[length++] = '#';
                 pendingSpace = true;
             }
-            else if (char.IsLetterOrDigit(c) || char.IsSurrogate(c))
+            else if (char.IsHighSurrogate(c) && i + 1 < source.Length && char.IsLowSurrogate(source[i + 1]))
+            {
+                // A letter outside the BMP (CJK extension B in a name) is kept; an emoji separates.
+                if (Rune.IsLetterOrDigit(new Rune(c, source[i + 1])))
+                {
+                    if (pendingSpace && length > 0)
+                    {
+                        destination[length++] = ' ';
+                    }
+                    pendingSpace = false;
+                    destination[length++] = c;
+                    destination[length++] = source[i + 1];
+                }
+                else
+                {
+                    pendingSpace = true;
+                }
+                i++;
+            }
+            else if (char.IsLetterOrDigit(c))
             {
                 if (pendingSpace && length > 0)
                 {
