@@ -12,6 +12,7 @@ internal static class StitcherCommandLine
             Description = "Path to the configuration file (default: ./stitcher.json, else the one beside the executable). "
                 + "Environment variables prefixed STITCHER_ override it, e.g. STITCHER_Stitcher__DataDirectory=/var/lib/stitcher.",
             Recursive = true,
+            HelpName = "PATH",
         };
 
         var once = new Option<bool>("--once")
@@ -29,11 +30,13 @@ internal static class StitcherCommandLine
         {
             Description = "The configured channel whose mapping reads the file (e.g. crm).",
             Required = true,
+            HelpName = "NAME",
         };
         var input = new Option<FileInfo>("--input", "-i")
         {
             Description = "The CSV or NDJSON file to load, in the channel's format.",
             Required = true,
+            HelpName = "FILE",
         };
         var ingest = new Command("ingest", "Bulk-load one file into the store as records of a channel, stitch them, deliver the "
             + "changed profiles to the sinks and print a summary. Re-running it on the same file adds nothing.")
