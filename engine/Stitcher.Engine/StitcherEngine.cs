@@ -60,7 +60,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal)));
         }
-        _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates);
+        _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
         _store = new KeyValueStore(
             Path.Combine(DataDirectory, "store"),
             options.Store.IndexSizeBytes,

@@ -24,6 +24,12 @@ public sealed class StitcherOptions
     [Required]
     public string DefaultRegion { get; set; } = "US";
 
+    /// <summary>
+    /// Regions tried in order for a number without a country code that is not valid in <see cref="DefaultRegion"/>,
+    /// when the record has no country: e.g. <c>["KR"]</c> for a channel mixing US and Korean stores.
+    /// </summary>
+    public List<string> FallbackPhoneRegions { get; set; } = [];
+
     /// <summary>Whether an ambiguous date such as 03/04/1985 is day-first (4 March) rather than month-first.</summary>
     public bool DayFirstDates { get; set; }
 

@@ -15,6 +15,13 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
         {
             failures.Add($"{Prefix}{nameof(StitcherOptions.DefaultRegion)}: '{options.DefaultRegion}' is not an ISO 3166 region known to the phone library (e.g. US, KR, GB).");
         }
+        for (var i = 0; i < options.FallbackPhoneRegions.Count; i++)
+        {
+            if (!PhoneNumberUtil.GetInstance().GetSupportedRegions().Contains(options.FallbackPhoneRegions[i]))
+            {
+                failures.Add($"{Prefix}{nameof(StitcherOptions.FallbackPhoneRegions)}:{i}: '{options.FallbackPhoneRegions[i]}' is not an ISO 3166 region known to the phone library.");
+            }
+        }
         if (options.Channels.Count == 0)
         {
             failures.Add($"{Prefix}{nameof(StitcherOptions.Channels)}: at least one channel must be configured.");

@@ -14,6 +14,18 @@ internal static class MatchText
     /// <summary>Inputs up to this many chars are folded in stack buffers.</summary>
     internal const int StackLimit = 128;
 
+    // The most chars one char becomes under NFKD (U+FDFA becomes 18).
+    private const int MaxDecompositionFactor = 18;
+
+    private const char AcuteAccent = '\u00B4';
+
+    private const char LatinFoldFirst = '\u00A0';
+    private const char LatinFoldLast = '\u024F';
+
+    // Latin-1 Supplement and Latin Extended-A/B folded ahead of time (é → e, ß and ł stay), so that most European
+    // names skip Unicode normalization; '\0' where the fold is not a single char (½, ǆ) and the slow path is needed.
+    private static readonly char[] s_latinFold = BuildLatinFold();
+
     /// <summary>
     /// Folds <paramref name="raw"/> into <paramref name="destination"/>, which must hold at least
     /// <see cref="MaxFoldedLength"/> chars (twice that with <paramref name="keepHash"/>). Returns the number of
@@ -22,11 +34,48 @@ internal static class MatchText
     /// </summary>
     internal static int Fold(ReadOnlySpan<char> raw, Span<char> destination, bool keepHash = false)
     {
-        if (!CanNormalize(raw))
+        if (!NeedsUnicodeNormalization(raw))
         {
             return Classify(raw, destination, keepHash);
         }
+        if (IsWellFormed(raw) && !raw.Contains(AcuteAccent))
+        {
+            return FoldNormalized(raw, destination, keepHash);
+        }
 
+        // Normalization throws on a lone surrogate (a non-letter, so a space), and would turn an acute accent
+        // typed as an apostrophe (O´Brien) into a space where the fast path drops it.
+        var rentedInput = ArrayPool<char>.Shared.Rent(raw.Length);
+        try
+        {
+            var copy = rentedInput.AsSpan(0, raw.Length);
+            raw.CopyTo(copy);
+            Sanitize(copy);
+            return FoldNormalized(copy, destination, keepHash);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(rentedInput);
+        }
+    }
+
+    /// <summary>
+    /// The buffer a <see cref="Fold"/> of <paramref name="raw"/> needs. Compatibility decomposition can
+    /// lengthen text (e.g. a ligature becomes two letters), so this is measured, not guessed, when it matters.
+    /// </summary>
+    internal static int MaxFoldedLength(ReadOnlySpan<char> raw)
+    {
+        if (!NeedsUnicodeNormalization(raw))
+        {
+            return raw.Length;
+        }
+        return IsWellFormed(raw)
+            ? Math.Max(raw.Length, raw.GetNormalizedLength(NormalizationForm.FormKD))
+            : raw.Length * MaxDecompositionFactor;
+    }
+
+    private static int FoldNormalized(ReadOnlySpan<char> raw, Span<char> destination, bool keepHash)
+    {
         char[]? rented = null;
         try
         {
@@ -65,13 +114,6 @@ internal static class MatchText
             }
         }
     }
-
-    /// <summary>
-    /// The buffer a <see cref="Fold"/> of <paramref name="raw"/> needs. Compatibility decomposition can
-    /// lengthen text (e.g. a ligature becomes two letters), so this is measured, not guessed, when it matters.
-    /// </summary>
-    internal static int MaxFoldedLength(ReadOnlySpan<char> raw)
-        => CanNormalize(raw) ? Math.Max(raw.Length, raw.GetNormalizedLength(NormalizationForm.FormKD)) : raw.Length;
 
     /// <summary>Reads the next space-separated token of folded text, advancing <paramref name="position"/>.</summary>
     internal static bool TryReadToken(ReadOnlySpan<char> folded, ref int position, out ReadOnlySpan<char> token)
@@ -124,10 +166,49 @@ internal static class MatchText
         return true;
     }
 
-    internal static bool IsApostrophe(char c) => c is '\'' or '\u2019' or '\u2018' or '\u02BC' or '`' or '\u00B4';
+    internal static bool IsApostrophe(char c) => c is '\'' or '\u2019' or '\u2018' or '\u02BC' or '`' or AcuteAccent;
 
-    // Unicode normalization throws on ill-formed UTF-16 (a lone surrogate); such text is folded as it stands.
-    private static bool CanNormalize(ReadOnlySpan<char> raw) => NeedsUnicodeNormalization(raw) && IsWellFormed(raw);
+    private static char LatinFold(char c)
+        => (uint)(c - LatinFoldFirst) <= LatinFoldLast - LatinFoldFirst ? s_latinFold[c - LatinFoldFirst] : '\0';
+
+    private static char[] BuildLatinFold()
+    {
+        var table = new char[LatinFoldLast - LatinFoldFirst + 1];
+        for (var c = LatinFoldFirst; c <= LatinFoldLast; c++)
+        {
+            var folded = '\0';
+            var count = 0;
+            foreach (var d in c.ToString().Normalize(NormalizationForm.FormKD))
+            {
+                if (CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark)
+                {
+                    folded = d;
+                    count++;
+                }
+            }
+            table[c - LatinFoldFirst] = count == 1 ? folded : '\0';
+        }
+        return table;
+    }
+
+    private static void Sanitize(Span<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                text[i] = ' ';
+            }
+            else if (text[i] == AcuteAccent)
+            {
+                text[i] = '\'';
+            }
+        }
+    }
 
     private static bool IsWellFormed(ReadOnlySpan<char> text)
     {
@@ -155,7 +236,7 @@ internal static class MatchText
     {
         foreach (var c in raw)
         {
-            if (c >= 0x80 && !HangulRomanizer.IsSyllable(c) && !IsApostrophe(c))
+            if (c >= 0x80 && !HangulRomanizer.IsSyllable(c) && !IsApostrophe(c) && LatinFold(c) == '\0')
             {
                 return true;
             }
@@ -173,6 +254,10 @@ internal static class MatchText
             if (IsApostrophe(c))
             {
                 continue;
+            }
+            if (LatinFold(c) is not '\0' and var folded)
+            {
+                c = folded;
             }
             if (keepHash && c == '#')
             {

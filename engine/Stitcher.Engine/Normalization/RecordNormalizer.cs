@@ -22,16 +22,26 @@ public sealed class RecordNormalizer
     private static readonly ConcurrentDictionary<string, string> s_phoneReasons = new(StringComparer.Ordinal);
 
     private readonly PhoneNormalizer _phone;
+    private readonly PhoneNormalizer[] _fallbackPhones;
     private readonly bool _dayFirst;
 
     /// <summary>Creates a normalizer.</summary>
     /// <param name="defaultPhoneRegion">ISO 3166 alpha-2 region for phone numbers of records without a known country.</param>
     /// <param name="dayFirst">Whether ambiguous numeric dates (03/04/1985) are day first.</param>
-    /// <exception cref="ArgumentException"><paramref name="defaultPhoneRegion"/> is not a known region.</exception>
-    public RecordNormalizer(string defaultPhoneRegion, bool dayFirst)
+    /// <param name="fallbackPhoneRegions">
+    /// Regions tried in order when a record has no known country and its number, written without a country code,
+    /// is not valid in the default region: a channel that mixes US and Korean stores, say.
+    /// </param>
+    /// <exception cref="ArgumentException">A region is not known.</exception>
+    public RecordNormalizer(string defaultPhoneRegion, bool dayFirst, IReadOnlyList<string>? fallbackPhoneRegions = null)
     {
         _phone = new PhoneNormalizer(defaultPhoneRegion);
         _dayFirst = dayFirst;
+        _fallbackPhones = new PhoneNormalizer[fallbackPhoneRegions?.Count ?? 0];
+        for (var i = 0; i < _fallbackPhones.Length; i++)
+        {
+            _fallbackPhones[i] = new PhoneNormalizer(fallbackPhoneRegions![i]);
+        }
     }
 
     /// <summary>The region used for phone numbers of records without a known country.</summary>
@@ -166,6 +176,17 @@ public sealed class RecordNormalizer
         {
             normalized[(int)CanonicalAttribute.Phone] = e164;
             return;
+        }
+        if (regionHint is null)
+        {
+            foreach (var fallback in _fallbackPhones)
+            {
+                if (fallback.TryNormalize(value, null, out e164))
+                {
+                    normalized[(int)CanonicalAttribute.Phone] = e164;
+                    return;
+                }
+            }
         }
         var region = regionHint is not null && PhoneNormalizer.TryGetSupportedRegion(regionHint, out var hinted) ? hinted : _phone.DefaultRegion;
         var reason = s_phoneReasons.GetOrAdd(region, static r => $"not a valid phone number for region {r}");

@@ -22,6 +22,7 @@ public sealed class StitcherOptionsTests
         Assert.Empty(options.Rules);
         Assert.Empty(options.Sinks);
         Assert.Empty(options.PluginDirectories);
+        Assert.Empty(options.FallbackPhoneRegions);
         Assert.Equal(1L << 24, options.Store.IndexSizeBytes);
         Assert.Equal(1L << 28, options.Store.MemorySizeBytes);
         Assert.Equal(1L << 22, options.Store.PageSizeBytes);

@@ -9,6 +9,7 @@ public sealed class NameNormalizerTests
     [InlineData("  JOHN   SMITH  ", "john smith")]
     [InlineData("O'Brien", "obrien")]
     [InlineData("O’Brien", "obrien")]
+    [InlineData("O´Brien", "obrien")]
     [InlineData("Jean-Luc", "jean luc")]
     [InlineData("José Müller", "jose muller")]
     [InlineData("Zoë Ångström-Łukasz", "zoe angstrom łukasz")]
@@ -43,6 +44,19 @@ public sealed class NameNormalizerTests
     public void NormalizeForMatch_HangulWithAccentedLatin_KeepsSyllablesPrecomposed()
     {
         Assert.Equal("김민준 jose", NameNormalizer.NormalizeForMatch("김민준 José"));
+    }
+
+    [Fact]
+    public void NormalizeForMatch_LatinExtendedChars_FastPathAgreesWithUnicodeNormalization()
+    {
+        for (var c = '\u00A0'; c <= '\u024F'; c++)
+        {
+            // "ﬁ" needs compatibility normalization, so the second name takes the ICU path for every char.
+            var fast = NameNormalizer.NormalizeForMatch("x" + c + "y");
+            var slow = NameNormalizer.NormalizeForMatch("\uFB01" + c + "y");
+
+            Assert.Equal("fi" + fast![1..], slow);
+        }
     }
 
     [Fact]

@@ -17,6 +17,26 @@ public sealed class RecordNormalizerTests
 
     private static string?[] Normalized() => new string?[CanonicalAttributes.Count];
 
+    [Theory]
+    [InlineData(null, "010-1234-5678", "+821012345678")]
+    [InlineData(null, "(415) 555-0132", "+14155550132")]
+    [InlineData("US", "010-1234-5678", null)]
+    public void TryNormalize_NumberInvalidForDefaultRegion_FallbackRegionTriedOnlyWithoutCountry(string? country, string phone, string? expected)
+    {
+        var raw = Record(
+            (CanonicalAttribute.RecordId, "r1"),
+            (CanonicalAttribute.Timestamp, "2024-03-01T12:30:00Z"),
+            (CanonicalAttribute.Phone, phone),
+            (CanonicalAttribute.Country, country));
+        var normalized = Normalized();
+        var issues = new List<FieldIssue>();
+
+        Assert.True(new RecordNormalizer("US", dayFirst: false, ["KR"]).TryNormalize(raw, normalized, issues));
+
+        Assert.Equal(expected, normalized[(int)CanonicalAttribute.Phone]);
+        Assert.Equal(expected is null ? 1 : 0, issues.Count);
+    }
+
     [Fact]
     public void TryNormalize_EnglishRecord_AllFieldsMatchReady()
     {
