@@ -117,6 +117,9 @@ public sealed class RecordNormalizer
         normalized[(int)CanonicalAttribute.LoyaltyId] = Trimmed(raw[(int)CanonicalAttribute.LoyaltyId]);
         normalized[(int)CanonicalAttribute.DeviceId] = Trimmed(raw[(int)CanonicalAttribute.DeviceId]);
         normalized[(int)CanonicalAttribute.AccountId] = Trimmed(raw[(int)CanonicalAttribute.AccountId]);
+        normalized[(int)CanonicalAttribute.NationalId] = Trimmed(raw[(int)CanonicalAttribute.NationalId]);
+        normalized[(int)CanonicalAttribute.StreetNumber] = StreetNormalizer.NormalizeForMatch(raw[(int)CanonicalAttribute.StreetNumber]);
+        normalized[(int)CanonicalAttribute.AddressLine2] = StreetNormalizer.NormalizeForMatch(raw[(int)CanonicalAttribute.AddressLine2]);
         return true;
     }
 

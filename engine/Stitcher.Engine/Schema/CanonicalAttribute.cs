@@ -25,19 +25,22 @@ public enum CanonicalAttribute
     LoyaltyId,
     DeviceId,
     AccountId,
+    NationalId,
+    StreetNumber,
+    AddressLine2,
 }
 
 /// <summary>Names of the canonical attributes as they are written in configuration and output.</summary>
 public static class CanonicalAttributes
 {
     /// <summary>How many canonical attributes there are; the length of every value array.</summary>
-    public const int Count = (int)CanonicalAttribute.AccountId + 1;
+    public const int Count = (int)CanonicalAttribute.AddressLine2 + 1;
 
     private static readonly string[] s_names =
     [
         "record_id", "timestamp", "event_type", "given_name", "surname", "full_name", "email", "phone",
         "date_of_birth", "street", "city", "state", "postcode", "country", "company",
-        "customer_id", "loyalty_id", "device_id", "account_id",
+        "customer_id", "loyalty_id", "device_id", "account_id", "national_id", "street_number", "address_line_2",
     ];
 
     private static readonly Dictionary<string, CanonicalAttribute> s_byName = BuildIndex();
