@@ -349,6 +349,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             foreach (var raw in batch.Pending)
             {
+                if (!source.HasTimestamp)
+                {
+                    raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
+                }
                 var normalized = new string?[CanonicalAttributes.Count];
                 _issues.Clear();
                 var accepted = _normalizer.TryNormalize(raw.Values, normalized, _issues);
@@ -510,6 +514,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             _engine = engine;
             Source = source;
             File = file;
+            if (!source.HasTimestamp)
+            {
+                FileTimestamp = new DateTimeOffset(System.IO.File.GetLastWriteTimeUtc(file), TimeSpan.Zero).ToString("O", CultureInfo.InvariantCulture);
+            }
             ProgressKey = progressKey;
             Position = start;
             CommittedPosition = start;
@@ -519,6 +527,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         public ChannelSource Source { get; }
         public string File { get; }
+        /// <summary>The file's last-write time: the timestamp of records from a channel that maps none.</summary>
+        public string FileTimestamp { get; } = "";
         public string ProgressKey { get; }
         public ChannelSummary ChannelSummary { get; }
         public RunSummary Summary { get; }

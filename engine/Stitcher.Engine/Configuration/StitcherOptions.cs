@@ -60,6 +60,9 @@ public sealed class StitcherOptions
     /// <summary>Sizing of the FASTER key-value store.</summary>
     public StoreOptions Store { get; set; } = new();
 
+    /// <summary>Probabilistic matching: the trained model and its thresholds.</summary>
+    public MatchingOptions Matching { get; set; } = new();
+
     /// <summary>Resolves <paramref name="path"/> against <see cref="BaseDirectory"/>.</summary>
     public string ResolvePath(string path)
     {
@@ -142,4 +145,26 @@ public sealed class StoreOptions
     /// <summary>Log page size in bytes.</summary>
     [Range(1L << 12, 1L << 30)]
     public long PageSizeBytes { get; set; } = 1L << 22;
+}
+
+/// <summary>Probabilistic matching. Without a trained model (<c>stitcher train</c>) only identifier rules link records.</summary>
+public sealed class MatchingOptions
+{
+    /// <summary>Whether records are also linked by the probabilistic model when one is present.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The model file; empty means <c>model.json</c> in the data directory, where <c>stitcher train</c> saves it.</summary>
+    public string ModelPath { get; set; } = "";
+
+    /// <summary>Overrides the model's auto-link probability threshold.</summary>
+    [Range(0.5, 1.0)]
+    public double? LinkThreshold { get; set; }
+
+    /// <summary>Overrides the model's review-band lower threshold.</summary>
+    [Range(0.0, 1.0)]
+    public double? ReviewThreshold { get; set; }
+
+    /// <summary>A blocking key shared by more records than this stops producing candidate pairs.</summary>
+    [Range(2, 1_000_000)]
+    public int MaxBlockSize { get; set; } = 1000;
 }

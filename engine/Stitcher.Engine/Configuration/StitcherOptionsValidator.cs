@@ -92,7 +92,8 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static readonly CanonicalAttribute[] s_requiredMappings = [CanonicalAttribute.RecordId, CanonicalAttribute.Timestamp];
+    // A channel without a timestamp column (a snapshot export) gets its file's last-write time.
+    private static readonly CanonicalAttribute[] s_requiredMappings = [CanonicalAttribute.RecordId];
 }
 
 /// <summary>The channel file formats the engine reads.</summary>

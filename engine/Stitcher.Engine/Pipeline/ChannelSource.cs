@@ -23,6 +23,7 @@ internal sealed class ChannelSource
                 mapping[canonical] = source;
             }
         }
+        HasTimestamp = mapping.ContainsKey(CanonicalAttribute.Timestamp);
         var fieldMapping = new FieldMapping(mapping);
         Reader = string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase)
             ? new NdjsonChannelReader(fieldMapping)
@@ -31,6 +32,8 @@ internal sealed class ChannelSource
 
     public string Name { get; }
     public int Priority { get; }
+    /// <summary>Whether the channel maps a timestamp; without one, records take their file's last-write time.</summary>
+    public bool HasTimestamp { get; }
     public string Path { get; }
     public string Pattern { get; }
     public IChannelFileReader Reader { get; }

@@ -128,6 +128,27 @@ internal sealed partial class KeyValueStore : IDisposable
     }
 
     /// <summary>
+    /// Visits the live value of every key starting with <paramref name="prefix"/> (latest version only;
+    /// deleted keys skipped). Used at start-up to rebuild in-memory indexes; not for hot paths.
+    /// </summary>
+    public void ScanPrefix<T>(string prefix, Action<string, T> visit)
+    {
+        var prefixBytes = Encoding.UTF8.GetBytes(prefix);
+        _session.CompletePending(wait: true);
+        using var iterator = _session.Iterate();
+        while (iterator.GetNext(out _))
+        {
+            var key = iterator.GetKey().AsReadOnlySpan();
+            if (!key.StartsWith(prefixBytes))
+            {
+                continue;
+            }
+            var value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(iterator.GetValue().AsReadOnlySpan().ToArray()), StoreSerializer.Options);
+            visit(Encoding.UTF8.GetString(key), value);
+        }
+    }
+
+    /// <summary>
     /// Takes a fold-over checkpoint of index and log. Called between batches, so the checkpoint holds
     /// every batch and its source progress together, never half of one.
     /// </summary>
