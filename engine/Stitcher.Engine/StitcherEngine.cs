@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stitcher.Engine.Configuration;
 using Stitcher.Engine.Ingest;
+using Stitcher.Engine.Matching;
 using Stitcher.Engine.Normalization;
 using Stitcher.Engine.Pipeline;
 using Stitcher.Engine.Profiles;
@@ -28,6 +29,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly ILogger<StitcherEngine> _logger;
     private readonly KeyValueStore _store;
     private readonly IdentityGraph _graph;
+    private readonly ProbabilisticMatcher? _matcher;
     private readonly RecordNormalizer _normalizer;
     private readonly DeadLetterWriter _deadLetters;
     private readonly Dictionary<string, ChannelSource> _channels = new(StringComparer.OrdinalIgnoreCase);
@@ -67,7 +69,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             options.Store.MemorySizeBytes,
             options.Store.PageSizeBytes,
             loggerFactory.CreateLogger<KeyValueStore>());
-        _graph = new IdentityGraph(_store, rules);
+        _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
+        _graph = new IdentityGraph(_store, rules, _matcher);
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
@@ -83,6 +86,18 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
     /// <summary>Distinct channel records in the store.</summary>
     public long TotalRecords => _graph.TotalRecords;
+
+    /// <summary>Candidate pairs scored by the probabilistic model since the engine started.</summary>
+    public long PairsScored => _matcher?.PairsScored ?? 0;
+
+    /// <summary>Whether a trained model links records probabilistically.</summary>
+    public bool ProbabilisticMatching => _matcher is not null;
+
+    /// <summary>The model file the engine reads (and <c>stitcher train</c> writes).</summary>
+    public static string ModelPath(StitcherOptions options) =>
+        string.IsNullOrWhiteSpace(options.Matching.ModelPath)
+            ? Path.Combine(options.ResolvePath(options.DataDirectory), "model.json")
+            : options.ResolvePath(options.Matching.ModelPath);
 
     /// <summary>The dead-letter file of a channel.</summary>
     public string DeadLetterPath(string channel) => _deadLetters.PathFor(channel);
@@ -187,6 +202,23 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The id of the golden profile holding a channel record, or null when the record is unknown.</summary>
+    public string? FindProfileIdByRecord(string channel, string recordId)
+    {
+        _gate.Wait();
+        try
+        {
+            return _graph.TryGetRecord(channel, recordId, out var record) ? _graph.ResolveProfileId(record.ProfileId) : null;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Blocking keys shared by too many records to be used (see <c>Matching:MaxBlockSize</c>).</summary>
+    public int OversizedBlocks => _matcher?.OversizedBlocks ?? 0;
+
     /// <summary>A golden profile by id; a retired id resolves to the profile that absorbed it.</summary>
     public StitchedProfile? GetProfile(string profileId)
     {
@@ -235,6 +267,24 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             _gate.Release();
             _gate.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Loads the trained model, if there is one, and re-indexes the stored records so that new records are
+    /// compared with everything already stitched.
+    /// </summary>
+    private static ProbabilisticMatcher? CreateMatcher(StitcherOptions options, string dataDirectory, KeyValueStore store, ILoggerFactory loggerFactory)
+    {
+        var path = ModelPath(options);
+        if (!options.Matching.Enabled || !File.Exists(path))
+        {
+            return null;
+        }
+        var started = Stopwatch.GetTimestamp();
+        var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold);
+        store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(MatchRecord.From(key, record.Normalized), record.ProfileId));
+        Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return matcher;
     }
 
     private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)
@@ -587,6 +637,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(105, LogLevel.Debug, "Channel {Channel}: read {File} ({Records} records so far, {Rejected} rejected)")]
         public static partial void FileRead(ILogger logger, string channel, string file, long records, long rejected);
+
+        [LoggerMessage(108, LogLevel.Information, "Probabilistic matching with model {ModelPath}: {Records} stored records indexed in {ElapsedMs:F0} ms")]
+        public static partial void MatcherReady(ILogger logger, string modelPath, int records, double elapsedMs);
 
         [LoggerMessage(107, LogLevel.Error, "Channel {Channel}: {File} was not read: {Reason}")]
         public static partial void FileFailed(ILogger logger, string channel, string file, string reason);

@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Text;
+using Stitcher.Engine.Matching;
 using Stitcher.Engine.Schema;
 using Stitcher.Engine.Store;
 
@@ -42,12 +43,15 @@ internal sealed class IdentityGraph
     private readonly Dictionary<string, string> _identifierCache = new(StringComparer.Ordinal);
     private readonly List<string> _candidateIds = new(8);
     private readonly List<string> _recordIdentifierKeys = new(8);
+    private readonly List<string> _matchedProfiles = new(8);
+    private readonly ProbabilisticMatcher? _matcher;
     private StoredCounters _counters;
 
-    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules)
+    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null)
     {
         _store = store;
         _rules = rules;
+        _matcher = matcher;
         _counters = store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
     }
 
@@ -99,6 +103,22 @@ internal sealed class IdentityGraph
             }
         }
 
+        MatchRecord? matchRecord = null;
+        if (_matcher is not null)
+        {
+            matchRecord = MatchRecord.From(recordKey, record.Normalized);
+            _matchedProfiles.Clear();
+            _matcher.FindMatches(matchRecord, _matchedProfiles);
+            foreach (var matched in _matchedProfiles)
+            {
+                var resolved = ResolveProfileId(matched);
+                if (!_candidateIds.Contains(resolved))
+                {
+                    _candidateIds.Add(resolved);
+                }
+            }
+        }
+
         StoredProfile profile;
         if (_candidateIds.Count == 0)
         {
@@ -131,6 +151,10 @@ internal sealed class IdentityGraph
             SetIdentifierProfile(_recordIdentifierKeys[i], profile.Id);
         }
         _store.Write(recordKey, record);
+        if (matchRecord is not null)
+        {
+            _matcher!.Add(matchRecord, profile.Id);
+        }
         _dirtyProfiles[profile.Id] = profile;
         outcome.ChangedProfiles.Add(profile.Id);
         outcome.RecordsLinked++;

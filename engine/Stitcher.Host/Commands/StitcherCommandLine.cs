@@ -47,10 +47,76 @@ internal static class StitcherCommandLine
         ingest.SetAction((parse, cancellationToken) => IngestCommand.ExecuteAsync(
             parse.GetValue(config), parse.GetRequiredValue(channel), parse.GetRequiredValue(input), cancellationToken));
 
+        var trainInputs = new Option<FileInfo[]>("--input", "-i")
+        {
+            Description = "Channel files to train on (default: every file of every configured channel). Each belongs to the channel "
+                + "whose configured path holds it, or to --channel.",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "FILE",
+        };
+        var trainChannel = new Option<string?>("--channel")
+        {
+            Description = "The channel whose mapping reads every --input file.",
+            HelpName = "NAME",
+        };
+        var train = new Command("train", "Estimate the probabilistic matching model (Fellegi–Sunter: u from random pairs, m by EM, "
+            + "no labels) from channel files and save it as readable JSON in the data directory, where the engine picks it up.")
+        {
+            trainInputs,
+            trainChannel,
+        };
+        train.SetAction((parse, cancellationToken) => TrainCommand.ExecuteAsync(
+            parse.GetValue(config), parse.GetValue(trainInputs) ?? [], parse.GetValue(trainChannel), cancellationToken));
+
+        var evaluateInput = new Option<FileInfo>("--input", "-i")
+        {
+            Description = "A labelled CSV file to deduplicate.",
+            Required = true,
+            HelpName = "FILE.csv",
+        };
+        var truth = new Option<string>("--truth")
+        {
+            Description = "The column holding the true entity id; it is never used for matching or training.",
+            Required = true,
+            HelpName = "COLUMN",
+        };
+        var maps = new Option<string[]>("--map")
+        {
+            Description = "Map a column onto a canonical attribute, overriding the automatic mapping by name and alias "
+                + "(e.g. --map zip=postcode --map soc_sec_id=national_id).",
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "COLUMN=ATTRIBUTE",
+        };
+        var region = new Option<string>("--region")
+        {
+            Description = "Default phone region of the file.",
+            DefaultValueFactory = _ => "US",
+            HelpName = "REGION",
+        };
+        var modelOutput = new Option<FileInfo?>("--model-out")
+        {
+            Description = "Also save the model trained on the file (readable JSON), to see what it learned.",
+            HelpName = "PATH",
+        };
+        var evaluate = new Command("evaluate", "Deduplicate a labelled CSV file in a fresh temporary store (model trained on the file "
+            + "without its labels, then the engine's online linking) and print pairwise and B-cubed precision, recall and F1, "
+            + "candidate pairs and wall time. The last line reads: precision=… recall=… f1=…")
+        {
+            evaluateInput,
+            truth,
+            maps,
+            region,
+            modelOutput,
+        };
+        evaluate.SetAction((parse, cancellationToken) => EvaluateCommand.ExecuteAsync(
+            parse.GetRequiredValue(evaluateInput), parse.GetRequiredValue(truth), parse.GetValue(maps) ?? [], parse.GetValue(region)!, parse.GetValue(modelOutput), cancellationToken));
+
         var root = new RootCommand("Stitcher: stitches fragmented customer records from many channels into golden profiles.")
         {
             run,
             ingest,
+            train,
+            evaluate,
         };
         root.Options.Add(config);
         return root;

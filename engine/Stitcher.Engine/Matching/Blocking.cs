@@ -1,0 +1,93 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>
+/// Blocking keys: a record is compared only with records sharing at least one key. Several keys are unioned,
+/// each robust to a different kind of error, so that a true pair is missed only when all of them break at once.
+/// Keys are 64-bit hashes tagged with the rule that made them.
+/// </summary>
+internal static class Blocking
+{
+    public const int MaxKeys = 12;
+
+    private enum Rule : byte
+    {
+        SurnameCodeBirthYear = 1,
+        GivenCodeSurnameCode,
+        PostcodeGivenInitial,
+        BirthDate,
+        NationalId,
+        EmailLocalPart,
+        PhoneSubscriber,
+        SurnameCodePostcode,
+        GivenCodeBirthDate,
+        StreetPostcode,
+        SurnameBirthMonthDay,
+    }
+
+    /// <summary>Writes the record's blocking keys; returns how many.</summary>
+    public static int Keys(MatchRecord record, Span<ulong> keys)
+    {
+        var count = 0;
+        var year = record.DateOfBirth / 10000;
+        if (record.SurnameCode != 0 && year != 0)
+        {
+            keys[count++] = Mix(Rule.SurnameCodeBirthYear, record.SurnameCode, (ulong)year);
+        }
+        if (record.GivenCode != 0 && record.SurnameCode != 0)
+        {
+            // Order-free, so swapped given name and surname still meet.
+            var (low, high) = record.GivenCode < record.SurnameCode ? (record.GivenCode, record.SurnameCode) : (record.SurnameCode, record.GivenCode);
+            keys[count++] = Mix(Rule.GivenCodeSurnameCode, low, high);
+        }
+        if (record.Postcode is not null && record.GivenLatin is { Length: > 0 } given)
+        {
+            keys[count++] = Mix(Rule.PostcodeGivenInitial, Hash(record.Postcode), given[0]);
+        }
+        if (record.DateOfBirth != 0)
+        {
+            keys[count++] = Mix(Rule.BirthDate, (ulong)record.DateOfBirth, 0);
+        }
+        if (record.NationalId is not null)
+        {
+            keys[count++] = Mix(Rule.NationalId, Hash(record.NationalId), 0);
+        }
+        if (record.Email is not null)
+        {
+            var at = record.Email.IndexOf('@');
+            var local = at > 0 ? record.Email.AsSpan(0, at) : record.Email.AsSpan();
+            keys[count++] = Mix(Rule.EmailLocalPart, Hash(local), 0);
+        }
+        if (record.Phone is { Length: >= 7 } phone)
+        {
+            keys[count++] = Mix(Rule.PhoneSubscriber, Hash(phone.AsSpan(phone.Length - 7)), 0);
+        }
+        if (record.SurnameCode != 0 && record.Postcode is not null)
+        {
+            keys[count++] = Mix(Rule.SurnameCodePostcode, record.SurnameCode, Hash(record.Postcode));
+        }
+        if (record.GivenCode != 0 && record.DateOfBirth != 0)
+        {
+            keys[count++] = Mix(Rule.GivenCodeBirthDate, record.GivenCode, (ulong)record.DateOfBirth);
+        }
+        if (record.Street is not null && record.Postcode is not null)
+        {
+            keys[count++] = Mix(Rule.StreetPostcode, Hash(record.Street), Hash(record.Postcode));
+        }
+        if (record.SurnameCode != 0 && record.DateOfBirth != 0)
+        {
+            keys[count++] = Mix(Rule.SurnameBirthMonthDay, record.SurnameCode, (ulong)(record.DateOfBirth % 10000));
+        }
+        return count;
+    }
+
+    private static ulong Hash(ReadOnlySpan<char> text) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text));
+
+    private static ulong Mix(Rule rule, ulong a, ulong b)
+    {
+        Span<ulong> parts = [(ulong)rule, a, b];
+        return XxHash64.HashToUInt64(MemoryMarshal.AsBytes(parts));
+    }
+}

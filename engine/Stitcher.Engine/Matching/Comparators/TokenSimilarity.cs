@@ -1,0 +1,185 @@
+using System.Buffers;
+
+namespace Stitcher.Engine.Matching.Comparators;
+
+/// <summary>
+/// Similarity of multi-word values (street addresses, company names) token by token, so that word order,
+/// an extra flat number or an abbreviated last word cost only their share: "12 high street" against
+/// "12 high st" or "flat 3 12 high street". Tokens are separated by spaces, as normalized text is.
+/// </summary>
+public static class TokenSimilarity
+{
+    private const char Separator = ' ';
+
+    // Token boundaries for values up to this many tokens sit on the stack.
+    private const int StackTokenLimit = 32;
+
+    /// <summary>
+    /// Symmetric Monge–Elkan similarity in [0, 1]: each token of one side is scored by its best Jaro–Winkler match
+    /// on the other side, the scores averaged, and the two directions averaged. 0 when either side has no token.
+    /// </summary>
+    public static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var countA = CountTokens(a);
+        var countB = CountTokens(b);
+        if (countA == 0 || countB == 0)
+        {
+            return 0;
+        }
+        if (countA + countB <= StackTokenLimit)
+        {
+            Span<Range> stackTokens = stackalloc Range[countA + countB];
+            return MongeElkan(a, b, stackTokens[..countA], stackTokens[countA..]);
+        }
+        var rented = ArrayPool<Range>.Shared.Rent(countA + countB);
+        try
+        {
+            var tokens = rented.AsSpan(0, countA + countB);
+            return MongeElkan(a, b, tokens[..countA], tokens[countA..]);
+        }
+        finally
+        {
+            ArrayPool<Range>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>
+    /// The share of distinct tokens the two sides have in common, relative to the side with fewer distinct tokens,
+    /// in [0, 1]; tokens must be equal (ordinal). A value contained in the other scores 1. 0 when either side has no token.
+    /// </summary>
+    public static double TokenSetRatio(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        var countA = CountTokens(a);
+        var countB = CountTokens(b);
+        if (countA == 0 || countB == 0)
+        {
+            return 0;
+        }
+        if (countA + countB <= StackTokenLimit)
+        {
+            Span<Range> stackTokens = stackalloc Range[countA + countB];
+            return TokenSetRatio(a, b, stackTokens[..countA], stackTokens[countA..]);
+        }
+        var rented = ArrayPool<Range>.Shared.Rent(countA + countB);
+        try
+        {
+            var tokens = rented.AsSpan(0, countA + countB);
+            return TokenSetRatio(a, b, tokens[..countA], tokens[countA..]);
+        }
+        finally
+        {
+            ArrayPool<Range>.Shared.Return(rented);
+        }
+    }
+
+    private static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b, Span<Range> tokensA, Span<Range> tokensB)
+    {
+        Tokenize(a, tokensA);
+        Tokenize(b, tokensB);
+        return (BestMatchAverage(a, tokensA, b, tokensB) + BestMatchAverage(b, tokensB, a, tokensA)) / 2;
+    }
+
+    private static double BestMatchAverage(ReadOnlySpan<char> from, ReadOnlySpan<Range> fromTokens, ReadOnlySpan<char> to, ReadOnlySpan<Range> toTokens)
+    {
+        var sum = 0.0;
+        foreach (var fromToken in fromTokens)
+        {
+            var token = from[fromToken];
+            var best = 0.0;
+            foreach (var toToken in toTokens)
+            {
+                best = Math.Max(best, JaroWinkler.Similarity(token, to[toToken]));
+                if (best == 1)
+                {
+                    break;
+                }
+            }
+            sum += best;
+        }
+        return sum / fromTokens.Length;
+    }
+
+    private static double TokenSetRatio(ReadOnlySpan<char> a, ReadOnlySpan<char> b, Span<Range> tokensA, Span<Range> tokensB)
+    {
+        Tokenize(a, tokensA);
+        Tokenize(b, tokensB);
+        var distinctA = 0;
+        var common = 0;
+        for (var i = 0; i < tokensA.Length; i++)
+        {
+            var token = a[tokensA[i]];
+            if (IndexOf(a, tokensA[..i], token) >= 0)
+            {
+                continue;
+            }
+            distinctA++;
+            if (IndexOf(b, tokensB, token) >= 0)
+            {
+                common++;
+            }
+        }
+        var distinctB = 0;
+        for (var i = 0; i < tokensB.Length; i++)
+        {
+            if (IndexOf(b, tokensB[..i], b[tokensB[i]]) < 0)
+            {
+                distinctB++;
+            }
+        }
+        return (double)common / Math.Min(distinctA, distinctB);
+    }
+
+    // Values have a handful of tokens, so a linear scan beats building a set.
+    private static int IndexOf(ReadOnlySpan<char> text, ReadOnlySpan<Range> tokens, ReadOnlySpan<char> token)
+    {
+        for (var i = 0; i < tokens.Length; i++)
+        {
+            if (text[tokens[i]].SequenceEqual(token))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int CountTokens(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        var inToken = false;
+        foreach (var c in text)
+        {
+            var isSeparator = c == Separator;
+            if (!isSeparator && !inToken)
+            {
+                count++;
+            }
+            inToken = !isSeparator;
+        }
+        return count;
+    }
+
+    private static void Tokenize(ReadOnlySpan<char> text, Span<Range> tokens)
+    {
+        var count = 0;
+        var start = -1;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == Separator)
+            {
+                if (start >= 0)
+                {
+                    tokens[count++] = new Range(start, i);
+                    start = -1;
+                }
+            }
+            else if (start < 0)
+            {
+                start = i;
+            }
+        }
+        if (start >= 0)
+        {
+            tokens[count] = new Range(start, text.Length);
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Stitcher.Engine.Matching.Comparators;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>
+/// A Fellegi–Sunter model: per field, the probability of each comparison level among matches (m) and among
+/// non-matches (u); the share of candidate pairs that match (the prior); and term frequencies that make a match
+/// on a rare name count for more than one on a common name. Saved as readable JSON.
+/// </summary>
+public sealed class MatchModel
+{
+    public const int LevelCount = (int)ComparisonLevel.Exact + 1;
+    private const double MinProbability = 1e-6;
+    private const double MaxTermFrequencyAdjustment = 6;
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    private double[]? _weights;
+    private double _priorLogOdds;
+
+    public int Version { get; set; } = 1;
+
+    /// <summary>Share of candidate pairs (pairs that share a blocking key) that are the same person.</summary>
+    public double Prior { get; set; }
+
+    /// <summary>Pairs at or above this match probability are linked automatically.</summary>
+    public double LinkThreshold { get; set; } = 0.95;
+
+    /// <summary>Pairs between this and <see cref="LinkThreshold"/> go to the review queue.</summary>
+    public double ReviewThreshold { get; set; } = 0.5;
+
+    public int TrainingRecords { get; set; }
+    public long CandidatePairs { get; set; }
+    public long RandomPairs { get; set; }
+    public int EmIterations { get; set; }
+
+    /// <summary>Per field, by <see cref="MatchField"/> name.</summary>
+    public Dictionary<string, FieldParameters> Fields { get; set; } = [];
+
+    /// <summary>Weight in bits of <paramref name="level"/> on <paramref name="field"/>: log2(m/u); 0 when missing.</summary>
+    public double Weight(MatchField field, ComparisonLevel level) => Weights()[((int)field * LevelCount) + (int)level];
+
+    /// <summary>Total match weight of a comparison vector, with term-frequency adjustments for exact name matches.</summary>
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a)
+    {
+        var weights = Weights();
+        var total = _priorLogOdds;
+        for (var f = 0; f < levels.Length; f++)
+        {
+            total += weights[(f * LevelCount) + (int)levels[f]];
+        }
+        if (levels[(int)MatchField.Surname] == ComparisonLevel.Exact)
+        {
+            total += TermFrequencyAdjustment(MatchField.Surname, a.Surname);
+        }
+        if (levels[(int)MatchField.GivenName] == ComparisonLevel.Exact)
+        {
+            total += TermFrequencyAdjustment(MatchField.GivenName, a.GivenName);
+        }
+        return total;
+    }
+
+    /// <summary>Match probability from a total weight (which already includes the prior).</summary>
+    public static double Probability(double weight) => 1 / (1 + Math.Pow(2, -weight));
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, s_json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static MatchModel Load(string path)
+    {
+        var model = JsonSerializer.Deserialize<MatchModel>(File.ReadAllText(path), s_json)
+            ?? throw new InvalidDataException($"Model file '{path}' is empty.");
+        model.Validate(path);
+        return model;
+    }
+
+    private void Validate(string path)
+    {
+        foreach (var name in Enum.GetNames<MatchField>())
+        {
+            if (!Fields.TryGetValue(name, out var field) || field.M.Length != LevelCount || field.U.Length != LevelCount)
+            {
+                throw new InvalidDataException($"Model file '{path}': field '{name}' needs m and u for {LevelCount} levels.");
+            }
+        }
+        if (Prior is <= 0 or >= 1)
+        {
+            throw new InvalidDataException($"Model file '{path}': prior must be between 0 and 1.");
+        }
+    }
+
+    private double TermFrequencyAdjustment(MatchField field, string? value)
+    {
+        var parameters = Fields[field.ToString()];
+        if (value is null || parameters.TermFrequencies is null || parameters.U[(int)ComparisonLevel.Exact] <= 0)
+        {
+            return 0;
+        }
+        // u for agreeing on this value is its frequency, not the average over all values.
+        var frequency = parameters.TermFrequencies.TryGetValue(value, out var known) ? known : parameters.MinTermFrequency;
+        var adjustment = Math.Log2(parameters.U[(int)ComparisonLevel.Exact] / Math.Max(frequency, MinProbability));
+        return Math.Clamp(adjustment, -MaxTermFrequencyAdjustment, MaxTermFrequencyAdjustment);
+    }
+
+    private double[] Weights()
+    {
+        if (_weights is not null)
+        {
+            return _weights;
+        }
+        var weights = new double[MatchRecord.FieldCount * LevelCount];
+        for (var f = 0; f < MatchRecord.FieldCount; f++)
+        {
+            var parameters = Fields[((MatchField)f).ToString()];
+            for (var l = (int)ComparisonLevel.Different; l < LevelCount; l++)
+            {
+                weights[(f * LevelCount) + l] = Math.Log2(Math.Max(parameters.M[l], MinProbability) / Math.Max(parameters.U[l], MinProbability));
+            }
+        }
+        _priorLogOdds = Math.Log2(Prior / (1 - Prior));
+        _weights = weights;
+        return weights;
+    }
+}
+
+/// <summary>m and u per comparison level (indexed by <see cref="ComparisonLevel"/>; index 0, missing, is unused).</summary>
+public sealed class FieldParameters
+{
+    public double[] M { get; set; } = new double[MatchModel.LevelCount];
+    public double[] U { get; set; } = new double[MatchModel.LevelCount];
+
+    /// <summary>Share of records with each value, for the most frequent values (names only).</summary>
+    public Dictionary<string, double>? TermFrequencies { get; set; }
+
+    /// <summary>Frequency assumed for a value not in <see cref="TermFrequencies"/>.</summary>
+    public double MinTermFrequency { get; set; }
+}

@@ -1,0 +1,126 @@
+using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Normalization;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>The fields probabilistic matching compares, in the order of a model's comparison vector.</summary>
+public enum MatchField : byte
+{
+    GivenName,
+    Surname,
+    DateOfBirth,
+    Street,
+    City,
+    Postcode,
+    State,
+    Email,
+    Phone,
+    NationalId,
+}
+
+/// <summary>
+/// One record as the matcher sees it: match-ready values and the codes derived from them once, so that
+/// scoring a pair only compares. Built from a normalized value array.
+/// </summary>
+internal sealed class MatchRecord
+{
+    public const int FieldCount = (int)MatchField.NationalId + 1;
+
+    public required string Key { get; init; }
+    public string? GivenName { get; init; }
+    public string? Surname { get; init; }
+    /// <summary>Latin spelling of the given name (Hangul romanized), for phonetic codes and blocking.</summary>
+    public string? GivenLatin { get; init; }
+    public string? SurnameLatin { get; init; }
+    public ulong GivenCode { get; init; }
+    public ulong SurnameCode { get; init; }
+    /// <summary>Date of birth as yyyymmdd, 0 when unknown.</summary>
+    public int DateOfBirth { get; init; }
+    public string? Street { get; init; }
+    public string? City { get; init; }
+    public string? Postcode { get; init; }
+    public string? State { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? NationalId { get; init; }
+
+    public static MatchRecord From(string key, string?[] normalized)
+    {
+        var given = Value(normalized, CanonicalAttribute.GivenName);
+        var surname = Value(normalized, CanonicalAttribute.Surname);
+        var givenLatin = Latin(given, surname: false);
+        var surnameLatin = Latin(surname, surname: true);
+        return new MatchRecord
+        {
+            Key = key,
+            GivenName = given,
+            Surname = surname,
+            GivenLatin = givenLatin,
+            SurnameLatin = surnameLatin,
+            GivenCode = givenLatin is null ? 0 : DoubleMetaphone.Key(givenLatin),
+            SurnameCode = surnameLatin is null ? 0 : DoubleMetaphone.Key(surnameLatin),
+            DateOfBirth = ParseDate(Value(normalized, CanonicalAttribute.DateOfBirth)),
+            Street = ComposeStreet(normalized),
+            City = Value(normalized, CanonicalAttribute.City),
+            Postcode = Value(normalized, CanonicalAttribute.Postcode),
+            State = Value(normalized, CanonicalAttribute.State),
+            Email = Value(normalized, CanonicalAttribute.Email),
+            Phone = Value(normalized, CanonicalAttribute.Phone),
+            NationalId = Value(normalized, CanonicalAttribute.NationalId),
+        };
+    }
+
+    private static string? Value(string?[] normalized, CanonicalAttribute attribute)
+    {
+        var value = normalized[(int)attribute];
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static string? Latin(string? name, bool surname)
+    {
+        if (name is null)
+        {
+            return null;
+        }
+        foreach (var c in name)
+        {
+            if (HangulRomanizer.IsSyllable(c))
+            {
+                return surname ? HangulRomanizer.RomanizeSurname(name) : HangulRomanizer.Romanize(name).Replace(" ", "", StringComparison.Ordinal);
+            }
+        }
+        return name;
+    }
+
+    /// <summary>House number, street and second address line as one token string, for token comparison.</summary>
+    private static string? ComposeStreet(string?[] normalized)
+    {
+        var number = Value(normalized, CanonicalAttribute.StreetNumber);
+        var street = Value(normalized, CanonicalAttribute.Street);
+        var line2 = Value(normalized, CanonicalAttribute.AddressLine2);
+        if (number is null && line2 is null)
+        {
+            return street;
+        }
+        return string.Join(' ', number ?? "", street ?? "", line2 ?? "").Trim();
+    }
+
+    private static int ParseDate(string? iso)
+    {
+        // yyyy-MM-dd from the normalizer.
+        if (iso is null || iso.Length != 10)
+        {
+            return 0;
+        }
+        var value = 0;
+        foreach (var c in iso)
+        {
+            if (c is >= '0' and <= '9')
+            {
+                value = (value * 10) + (c - '0');
+            }
+        }
+        return value;
+    }
+}

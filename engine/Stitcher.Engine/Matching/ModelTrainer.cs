@@ -1,0 +1,252 @@
+using Stitcher.Engine.Matching.Comparators;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>
+/// Estimates a <see cref="MatchModel"/> without labels: u from random record pairs (almost all non-matches),
+/// m and the prior by expectation–maximisation over the candidate pairs that blocking produces. Pairs are
+/// reduced to distinct comparison vectors with counts first, so EM costs nothing next to comparing.
+/// </summary>
+/// <summary>Where training time went.</summary>
+public readonly record struct TrainingTimings(TimeSpan RandomPairs, TimeSpan CandidatePairs, TimeSpan Em, int DistinctVectors);
+
+internal static class ModelTrainer
+{
+    public const int DefaultRandomPairs = 50_000;
+    private const int MaxIterations = 200;
+    private const double Tolerance = 1e-7;
+    private const int MaxTermFrequencies = 20_000;
+    private const double Smoothing = 1;
+
+    public static MatchModel Train(IReadOnlyList<MatchRecord> records, int seed = 20261125, int randomPairs = DefaultRandomPairs) =>
+        Train(records, out _, seed, randomPairs);
+
+    public static MatchModel Train(IReadOnlyList<MatchRecord> records, out TrainingTimings timings, int seed = 20261125, int randomPairs = DefaultRandomPairs)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ArgumentOutOfRangeException.ThrowIfLessThan(records.Count, 2, nameof(records));
+        var comparer = new RecordComparer();
+        Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+
+        // u: level frequencies over random pairs.
+        var uCounts = new double[MatchRecord.FieldCount, MatchModel.LevelCount];
+        var random = new Random(seed);
+        var sampled = 0L;
+        var maxPairs = (long)records.Count * (records.Count - 1) / 2;
+        var target = Math.Min(randomPairs, maxPairs);
+        for (var i = 0; i < target; i++)
+        {
+            var a = random.Next(records.Count);
+            var b = random.Next(records.Count - 1);
+            if (b >= a)
+            {
+                b++;
+            }
+            comparer.Compare(records[a], records[b], levels);
+            for (var f = 0; f < levels.Length; f++)
+            {
+                uCounts[f, (int)levels[f]]++;
+            }
+            sampled++;
+        }
+
+        var randomTime = clock.Elapsed;
+        clock.Restart();
+        // Candidate pairs, as distinct comparison vectors with counts.
+        var patterns = new Dictionary<ulong, long>();
+        var candidatePairs = CandidateIndex.ForEachCandidatePair(records, (a, b) =>
+        {
+            Span<ComparisonLevel> pairLevels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+            comparer.Compare(a, b, pairLevels);
+            var key = Pack(pairLevels);
+            patterns[key] = patterns.TryGetValue(key, out var count) ? count + 1 : 1;
+        });
+
+        var model = new MatchModel
+        {
+            TrainingRecords = records.Count,
+            CandidatePairs = candidatePairs,
+            RandomPairs = sampled,
+        };
+        var u = new double[MatchRecord.FieldCount][];
+        var m = new double[MatchRecord.FieldCount][];
+        for (var f = 0; f < MatchRecord.FieldCount; f++)
+        {
+            u[f] = Normalise(f, uCounts);
+            // Start m leaning to agreement; EM moves it from there.
+            m[f] = [0, 0.05, 0.05, 0.1, 0.8];
+        }
+        var candidateTime = clock.Elapsed;
+        clock.Restart();
+        var prior = 0.1;
+        var (patternKeys, patternCounts) = Unpack(patterns);
+        var iterations = RunEm(patternKeys, patternCounts, m, u, ref prior);
+        timings = new TrainingTimings(randomTime, candidateTime, clock.Elapsed, patterns.Count);
+
+        model.Prior = Math.Clamp(prior, 1e-6, 1 - 1e-6);
+        model.EmIterations = iterations;
+        for (var f = 0; f < MatchRecord.FieldCount; f++)
+        {
+            var field = (MatchField)f;
+            var parameters = new FieldParameters { M = m[f], U = u[f] };
+            if (field is MatchField.GivenName or MatchField.Surname)
+            {
+                (parameters.TermFrequencies, parameters.MinTermFrequency) = TermFrequencies(records, field);
+            }
+            model.Fields[field.ToString()] = parameters;
+        }
+        return model;
+    }
+
+    /// <summary>
+    /// Two-class EM over the candidate-pair comparison vectors. Both m and u are re-estimated: the non-matches
+    /// among candidate pairs agree far more often than random pairs do (they share a blocking key), so u from
+    /// random pairs alone would push every candidate pair into the match class. u starts from the random pairs,
+    /// m from a strong-agreement guess, which keeps the match class the agreeing one.
+    /// </summary>
+    internal static int RunEm(ComparisonLevel[][] patterns, long[] counts, double[][] m, double[][] u, ref double prior, bool estimateU = true)
+    {
+        var fields = m.Length;
+        var mSums = new double[fields, MatchModel.LevelCount];
+        var uSums = new double[fields, MatchModel.LevelCount];
+        var mTotals = new double[fields];
+        var uTotals = new double[fields];
+        var iteration = 0;
+        while (iteration < MaxIterations)
+        {
+            iteration++;
+            Array.Clear(mSums);
+            Array.Clear(uSums);
+            Array.Clear(mTotals);
+            Array.Clear(uTotals);
+            double matchMass = 0, total = 0;
+            for (var p = 0; p < patterns.Length; p++)
+            {
+                var levels = patterns[p];
+                double logMatch = Math.Log(prior), logNon = Math.Log(1 - prior);
+                for (var f = 0; f < fields; f++)
+                {
+                    var level = (int)levels[f];
+                    if (level == (int)ComparisonLevel.Missing)
+                    {
+                        continue;
+                    }
+                    logMatch += Math.Log(Math.Max(m[f][level], 1e-12));
+                    logNon += Math.Log(Math.Max(u[f][level], 1e-12));
+                }
+                var posterior = 1 / (1 + Math.Exp(logNon - logMatch));
+                var matchWeight = posterior * counts[p];
+                var nonWeight = (1 - posterior) * counts[p];
+                matchMass += matchWeight;
+                total += counts[p];
+                for (var f = 0; f < fields; f++)
+                {
+                    var level = (int)levels[f];
+                    if (level != (int)ComparisonLevel.Missing)
+                    {
+                        mSums[f, level] += matchWeight;
+                        mTotals[f] += matchWeight;
+                        uSums[f, level] += nonWeight;
+                        uTotals[f] += nonWeight;
+                    }
+                }
+            }
+            var change = 0.0;
+            for (var f = 0; f < fields; f++)
+            {
+                for (var l = (int)ComparisonLevel.Different; l < MatchModel.LevelCount; l++)
+                {
+                    var updatedM = mTotals[f] > 0 ? (mSums[f, l] + 1e-9) / (mTotals[f] + 4e-9) : m[f][l];
+                    change = Math.Max(change, Math.Abs(updatedM - m[f][l]));
+                    m[f][l] = updatedM;
+                    if (estimateU)
+                    {
+                        var updatedU = uTotals[f] > 0 ? (uSums[f, l] + 1e-9) / (uTotals[f] + 4e-9) : u[f][l];
+                        change = Math.Max(change, Math.Abs(updatedU - u[f][l]));
+                        u[f][l] = updatedU;
+                    }
+                }
+            }
+            var newPrior = Math.Clamp(matchMass / Math.Max(total, 1), 1e-6, 1 - 1e-6);
+            change = Math.Max(change, Math.Abs(newPrior - prior));
+            prior = newPrior;
+            if (change < Tolerance)
+            {
+                break;
+            }
+        }
+        return iteration;
+    }
+
+    private static double[] Normalise(int field, double[,] counts)
+    {
+        var result = new double[MatchModel.LevelCount];
+        double total = 0;
+        for (var l = (int)ComparisonLevel.Different; l < MatchModel.LevelCount; l++)
+        {
+            total += counts[field, l] + Smoothing;
+        }
+        for (var l = (int)ComparisonLevel.Different; l < MatchModel.LevelCount; l++)
+        {
+            result[l] = (counts[field, l] + Smoothing) / total;
+        }
+        return result;
+    }
+
+    private static (Dictionary<string, double>, double) TermFrequencies(IReadOnlyList<MatchRecord> records, MatchField field)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var withValue = 0;
+        foreach (var record in records)
+        {
+            var value = field == MatchField.Surname ? record.Surname : record.GivenName;
+            if (value is null)
+            {
+                continue;
+            }
+            withValue++;
+            counts[value] = counts.TryGetValue(value, out var c) ? c + 1 : 1;
+        }
+        var frequencies = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (withValue == 0)
+        {
+            return (frequencies, 1);
+        }
+        var ordered = counts.ToList();
+        ordered.Sort(static (x, y) => y.Value != x.Value ? y.Value.CompareTo(x.Value) : string.CompareOrdinal(x.Key, y.Key));
+        for (var i = 0; i < ordered.Count && i < MaxTermFrequencies; i++)
+        {
+            frequencies[ordered[i].Key] = (double)ordered[i].Value / withValue;
+        }
+        return (frequencies, 1.0 / withValue);
+    }
+
+    private static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)
+    {
+        ulong key = 0;
+        for (var f = 0; f < levels.Length; f++)
+        {
+            key |= (ulong)levels[f] << (f * 3);
+        }
+        return key;
+    }
+
+    private static (ComparisonLevel[][], long[]) Unpack(Dictionary<ulong, long> patterns)
+    {
+        var keys = new ComparisonLevel[patterns.Count][];
+        var counts = new long[patterns.Count];
+        var i = 0;
+        foreach (var (key, count) in patterns)
+        {
+            var levels = new ComparisonLevel[MatchRecord.FieldCount];
+            for (var f = 0; f < levels.Length; f++)
+            {
+                levels[f] = (ComparisonLevel)((key >> (f * 3)) & 0b111);
+            }
+            keys[i] = levels;
+            counts[i] = count;
+            i++;
+        }
+        return (keys, counts);
+    }
+}

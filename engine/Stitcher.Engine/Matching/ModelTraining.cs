@@ -1,0 +1,73 @@
+using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Ingest;
+using Stitcher.Engine.Normalization;
+using Stitcher.Engine.Pipeline;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>What <c>stitcher train</c> did.</summary>
+public sealed record TrainingReport(string ModelPath, int Records, long CandidatePairs, long RandomPairs, int EmIterations, double Prior, TimeSpan Elapsed,
+    TimeSpan ReadTime, TrainingTimings Timings);
+
+/// <summary>Trains the probabilistic model from channel files and saves it where the engine looks for it.</summary>
+public static class ModelTraining
+{
+    /// <summary>
+    /// Reads <paramref name="inputs"/> (each with the channel whose mapping reads it), estimates the model without
+    /// labels and saves it as JSON at <see cref="StitcherEngine.ModelPath"/>.
+    /// </summary>
+    public static async Task<TrainingReport> TrainAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken = default)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var records = await ReadAsync(options, inputs, cancellationToken).ConfigureAwait(false);
+        var readTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (records.Count < 2)
+        {
+            throw new InvalidOperationException("Training needs at least two readable records.");
+        }
+        var model = ModelTrainer.Train(records, out var timings);
+        var path = StitcherEngine.ModelPath(options);
+        model.Save(path);
+        return new TrainingReport(path, records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings);
+    }
+
+    internal static async Task<List<MatchRecord>> ReadAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken)
+    {
+        var normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
+        var records = new List<MatchRecord>();
+        foreach (var (channel, file) in inputs)
+        {
+            if (!options.Channels.TryGetValue(channel, out var channelOptions))
+            {
+                throw new ArgumentException($"Channel '{channel}' is not configured.", nameof(inputs));
+            }
+            var source = new ChannelSource(channel, channelOptions, options);
+            var sink = new Collector(channel, normalizer, records);
+            await source.Reader.ReadAsync(Path.GetFullPath(file), SourcePosition.Start, sink, finalRead: true, cancellationToken).ConfigureAwait(false);
+        }
+        return records;
+    }
+
+    private sealed class Collector(string channel, RecordNormalizer normalizer, List<MatchRecord> records) : IRawRecordSink
+    {
+        private const string PlaceholderTimestamp = "1970-01-01T00:00:00Z";
+        private readonly List<FieldIssue> _issues = [];
+
+        public void OnRecord(in RawRecord record)
+        {
+            record.Values[(int)CanonicalAttribute.Timestamp] ??= PlaceholderTimestamp;
+            var normalized = new string?[CanonicalAttributes.Count];
+            _issues.Clear();
+            if (normalizer.TryNormalize(record.Values, normalized, _issues))
+            {
+                records.Add(MatchRecord.From(string.Concat("R|", channel, "|", normalized[(int)CanonicalAttribute.RecordId]), normalized));
+            }
+        }
+
+        public void OnMalformed(in MalformedRow row)
+        {
+        }
+    }
+}

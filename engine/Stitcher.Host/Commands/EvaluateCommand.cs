@@ -1,0 +1,76 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+using Spectre.Console;
+using Stitcher.Engine.Evaluation;
+
+namespace Stitcher.Host.Commands;
+
+/// <summary><c>stitcher evaluate --input FILE.csv --truth COLUMN [--map col=attr ...]</c>.</summary>
+internal static class EvaluateCommand
+{
+    public static async Task<int> ExecuteAsync(FileInfo input, string truth, string[] maps, string region, FileInfo? modelOutput, CancellationToken cancellationToken)
+    {
+        var serilog = new LoggerConfiguration()
+            .MinimumLevel.Warning()
+            .WriteTo.Console(standardErrorFromLevel: LogEventLevel.Verbose)
+            .CreateLogger();
+        using var loggerFactory = LoggerFactory.Create(builder => builder.AddSerilog(serilog, dispose: true));
+        try
+        {
+            var overrides = ParseMaps(maps);
+            if (!input.Exists)
+            {
+                throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.", input.FullName);
+            }
+            var report = await AnsiConsole.Status().StartAsync("Training the model and deduplicating…", _ =>
+                LabelledFileEvaluator.EvaluateAsync(input.FullName, truth, overrides, region, loggerFactory, modelOutput?.FullName, cancellationToken));
+            Write(report, input.Name);
+            return ExitCodes.Success;
+        }
+        catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException)
+        {
+            Console.Error.WriteLine("evaluate: " + ex.Message);
+            return ExitCodes.InvalidConfiguration;
+        }
+    }
+
+    private static Dictionary<string, string> ParseMaps(string[] maps)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var map in maps)
+        {
+            var equals = map.IndexOf('=');
+            if (equals <= 0 || equals == map.Length - 1)
+            {
+                throw new ArgumentException($"--map '{map}': expected column=attribute, e.g. --map zip=postcode.");
+            }
+            overrides[map[..equals].Trim()] = map[(equals + 1)..].Trim();
+        }
+        return overrides;
+    }
+
+    private static void Write(EvaluationReport report, string file)
+    {
+        var m = report.Metrics;
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Evaluation of {Markup.Escape(file)}[/]");
+        table.AddColumn("Measure");
+        table.AddColumn(new TableColumn("Value").RightAligned());
+        void Row(string name, string value) => table.AddRow(name, value);
+        Row("records (rejected)", $"{report.Records:N0} ({report.Rejected:N0})");
+        Row("true pairs / predicted pairs / correct", $"{m.TruePairs:N0} / {m.PredictedPairs:N0} / {m.CorrectPairs:N0}");
+        Row("pairwise precision / recall / F1", $"{m.Precision:F4} / {m.Recall:F4} / {m.F1:F4}");
+        Row("B-cubed precision / recall / F1", $"{m.BCubedPrecision:F4} / {m.BCubedRecall:F4} / {m.BCubedF1:F4}");
+        Row("profiles", report.Profiles.ToString("N0", CultureInfo.InvariantCulture));
+        Row("candidate pairs scored", report.CandidatePairs.ToString("N0", CultureInfo.InvariantCulture));
+        Row("oversized blocks (capped)", report.OversizedBlocks.ToString("N0", CultureInfo.InvariantCulture));
+        var t = report.Training;
+        Row("training: read / random pairs / candidate pairs / EM", $"{t.ReadTime.TotalSeconds:F2} s / {t.Timings.RandomPairs.TotalSeconds:F2} s / "
+            + $"{t.Timings.CandidatePairs.TotalSeconds:F2} s / {t.Timings.Em.TotalSeconds:F2} s ({t.EmIterations} iterations, {t.Timings.DistinctVectors:N0} vectors)");
+        Row("train / link / wall time", $"{report.TrainTime.TotalSeconds:F2} s / {report.LinkTime.TotalSeconds:F2} s / {report.WallTime.TotalSeconds:F2} s");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("[grey]mapping: " + Markup.Escape(string.Join(", ", report.Mapping.Select(p => $"{p.Value}→{p.Key}"))) + "[/]");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"precision={m.Precision:F4} recall={m.Recall:F4} f1={m.F1:F4}"));
+    }
+}

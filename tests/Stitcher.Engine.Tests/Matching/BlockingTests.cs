@@ -1,0 +1,65 @@
+using Stitcher.Engine.Matching;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Tests.Matching;
+
+public sealed class BlockingTests
+{
+    [Theory]
+    // A typo in the surname, a swapped given name/surname, a changed address, a wrong birth year.
+    [InlineData("john,smith,1980-01-02,4011", "john,smyth,1980-01-02,4011")]
+    [InlineData("john,smith,1980-01-02,4011", "smith,john,1980-01-02,4011")]
+    [InlineData("john,smith,1980-01-02,4011", "john,smith,1980-01-02,2600")]
+    [InlineData("john,smith,1980-01-02,4011", "john,smith,1981-01-02,4011")]
+    [InlineData("john,smith,1980-01-02,4011", "jon,smith,,4011")]
+    public void Candidates_KnownTruePairWithOneError_AreCompared(string left, string right)
+    {
+        var index = new CandidateIndex();
+        index.Add(Record("a", left));
+        var candidates = new List<int>();
+
+        index.Candidates(Record("b", right), candidates);
+
+        Assert.Equal([0], candidates);
+    }
+
+    [Fact]
+    public void Candidates_UnrelatedPeople_AreNotCompared()
+    {
+        var index = new CandidateIndex();
+        index.Add(Record("a", "john,smith,1980-01-02,4011"));
+        var candidates = new List<int>();
+
+        index.Candidates(Record("b", "mary,jones,1955-07-30,2600"), candidates);
+
+        Assert.Empty(candidates);
+    }
+
+    [Fact]
+    public void Add_BlockPastTheCap_StopsProducingCandidatesAndIsCounted()
+    {
+        var index = new CandidateIndex(maxBlockSize: 3);
+        for (var i = 0; i < 5; i++)
+        {
+            // Same birth date only: every other key differs.
+            index.Add(Record("r" + i, $"given{i},family{i},1970-01-01,{1000 + i}"));
+        }
+        var candidates = new List<int>();
+
+        index.Candidates(Record("x", "zed,zulu,1970-01-01,9999"), candidates);
+
+        Assert.Empty(candidates);
+        Assert.True(index.OversizedBlocks >= 1);
+    }
+
+    private static MatchRecord Record(string key, string csv)
+    {
+        var parts = csv.Split(',');
+        var values = new string?[CanonicalAttributes.Count];
+        values[(int)CanonicalAttribute.GivenName] = parts[0];
+        values[(int)CanonicalAttribute.Surname] = parts[1];
+        values[(int)CanonicalAttribute.DateOfBirth] = parts[2].Length == 0 ? null : parts[2];
+        values[(int)CanonicalAttribute.Postcode] = parts[3];
+        return MatchRecord.From(key, values);
+    }
+}
