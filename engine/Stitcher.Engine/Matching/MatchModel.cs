@@ -104,13 +104,14 @@ public sealed class MatchModel
     private double TermFrequencyAdjustment(MatchField field, string? value)
     {
         var parameters = Fields[field.ToString()];
-        if (value is null || parameters.TermFrequencies is null || parameters.U[(int)ComparisonLevel.Exact] <= 0)
+        if (value is null || parameters.TermFrequencies is null || parameters.RandomExactU <= 0)
         {
             return 0;
         }
-        // u for agreeing on this value is its frequency, not the average over all values.
+        // Two random records agree on this value with a probability that follows its frequency, not the field's
+        // average agreement (which is what the exact level's weight assumes): rare names count for more.
         var frequency = parameters.TermFrequencies.TryGetValue(value, out var known) ? known : parameters.MinTermFrequency;
-        var adjustment = Math.Log2(parameters.U[(int)ComparisonLevel.Exact] / Math.Max(frequency, MinProbability));
+        var adjustment = Math.Log2(parameters.RandomExactU / Math.Max(frequency, MinProbability));
         return Math.Clamp(adjustment, -MaxTermFrequencyAdjustment, MaxTermFrequencyAdjustment);
     }
 
@@ -140,6 +141,9 @@ public sealed class FieldParameters
 {
     public double[] M { get; set; } = new double[MatchModel.LevelCount];
     public double[] U { get; set; } = new double[MatchModel.LevelCount];
+
+    /// <summary>How often two random records agree exactly on this field: the baseline of term-frequency adjustments.</summary>
+    public double RandomExactU { get; set; }
 
     /// <summary>Share of records with each value, for the most frequent values (names only).</summary>
     public Dictionary<string, double>? TermFrequencies { get; set; }

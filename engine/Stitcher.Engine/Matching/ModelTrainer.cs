@@ -68,11 +68,13 @@ internal static class ModelTrainer
             CandidatePairs = candidatePairs,
             RandomPairs = sampled,
         };
+        var randomU = new double[MatchRecord.FieldCount][];
         var u = new double[MatchRecord.FieldCount][];
         var m = new double[MatchRecord.FieldCount][];
         for (var f = 0; f < MatchRecord.FieldCount; f++)
         {
             u[f] = Normalise(f, uCounts);
+            randomU[f] = (double[])u[f].Clone();
             // Start m leaning to agreement; EM moves it from there.
             m[f] = [0, 0.05, 0.05, 0.1, 0.8];
         }
@@ -88,7 +90,7 @@ internal static class ModelTrainer
         for (var f = 0; f < MatchRecord.FieldCount; f++)
         {
             var field = (MatchField)f;
-            var parameters = new FieldParameters { M = m[f], U = u[f] };
+            var parameters = new FieldParameters { M = m[f], U = u[f], RandomExactU = randomU[f][(int)ComparisonLevel.Exact] };
             if (field is MatchField.GivenName or MatchField.Surname)
             {
                 (parameters.TermFrequencies, parameters.MinTermFrequency) = TermFrequencies(records, field);
