@@ -216,6 +216,23 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
+    public IReadOnlyList<ReviewPair> ListReviews(int limit = int.MaxValue)
+    {
+        _gate.Wait();
+        try
+        {
+            var reviews = new List<ReviewPair>();
+            _store.ScanPrefix<ReviewPair>(StoreKeys.ReviewPrefix, (_, review) => reviews.Add(review));
+            reviews.Sort(static (a, b) => b.Probability.CompareTo(a.Probability));
+            return reviews.Count > limit ? reviews.GetRange(0, limit) : reviews;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Blocking keys shared by too many records to be used (see <c>Matching:MaxBlockSize</c>).</summary>
     public int OversizedBlocks => _matcher?.OversizedBlocks ?? 0;
 

@@ -169,6 +169,10 @@ internal static class ModelTrainer
                     }
                 }
             }
+            for (var f = 0; f < fields; f++)
+            {
+                KeepAgreementDirection(m[f], u[f]);
+            }
             var newPrior = Math.Clamp(matchMass / Math.Max(total, 1), 1e-6, 1 - 1e-6);
             change = Math.Max(change, Math.Abs(newPrior - prior));
             prior = newPrior;
@@ -178,6 +182,41 @@ internal static class ModelTrainer
             }
         }
         return iteration;
+    }
+
+    /// <summary>
+    /// Identifies the match class: agreeing exactly never counts against a match and disagreeing never for it.
+    /// Without this, EM on data where some field is noisy per channel (a city typed differently by every store)
+    /// can settle on a "match" class that means "different city", and link strangers.
+    /// </summary>
+    internal static void KeepAgreementDirection(double[] m, double[] u)
+    {
+        const int Different = (int)ComparisonLevel.Different;
+        const int Exact = (int)ComparisonLevel.Exact;
+        var changed = false;
+        if (m[Different] > u[Different])
+        {
+            m[Different] = u[Different];
+            changed = true;
+        }
+        if (m[Exact] < u[Exact])
+        {
+            m[Exact] = u[Exact];
+            changed = true;
+        }
+        if (!changed)
+        {
+            return;
+        }
+        var total = 0.0;
+        for (var l = Different; l <= Exact; l++)
+        {
+            total += m[l];
+        }
+        for (var l = Different; l <= Exact; l++)
+        {
+            m[l] /= total;
+        }
     }
 
     private static double[] Normalise(int field, double[,] counts)

@@ -39,6 +39,19 @@ internal sealed class ProbabilisticMatcher
     public int OversizedBlocks => _index.OversizedBlocks;
     public int Count => _positionByKey.Count;
 
+    /// <summary>Pairs in the review band found since the identity graph last flushed them to the store.</summary>
+    public List<ReviewPair> PendingReviews { get; } = [];
+
+    private static string Describe(ReadOnlySpan<ComparisonLevel> levels)
+    {
+        Span<char> text = stackalloc char[MatchRecord.FieldCount];
+        for (var f = 0; f < levels.Length; f++)
+        {
+            text[f] = (char)('0' + (int)levels[f]);
+        }
+        return new string(text);
+    }
+
     /// <summary>Adds the profiles (possibly since retired: resolve them) of records that match <paramref name="record"/>.</summary>
     public void FindMatches(MatchRecord record, List<string> profileIds)
     {
@@ -66,6 +79,7 @@ internal sealed class ProbabilisticMatcher
             else if (weight >= _reviewWeight || weight >= _linkWeight)
             {
                 PairsForReview++;
+                PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, MatchModel.Probability(weight), Describe(levels)));
             }
         }
     }
@@ -95,3 +109,18 @@ internal sealed class ProbabilisticMatcher
         _positionByKey[record.Key] = position;
     }
 }
+
+/// <summary>
+/// A pair the model could not decide: its match probability lies between the review and link thresholds, or it
+/// scored above the link threshold but conflicts (see <see cref="ProbabilisticMatcher.IsPersonConflict"/>).
+/// </summary>
+/// <param name="RecordA">Store key of the earlier record (<c>R|channel|id</c>).</param>
+/// <param name="RecordB">Store key of the later record.</param>
+/// <param name="Probability">Match probability from the model.</param>
+/// <param name="Levels">Comparison level per <see cref="MatchField"/>, one digit each (0 missing … 4 exact).</param>
+[MessagePack.MessagePackObject]
+public sealed record ReviewPair(
+    [property: MessagePack.Key(0)] string RecordA,
+    [property: MessagePack.Key(1)] string RecordB,
+    [property: MessagePack.Key(2)] double Probability,
+    [property: MessagePack.Key(3)] string Levels);

@@ -173,6 +173,14 @@ internal sealed class IdentityGraph
             _store.Write(key, profileId);
         }
         _identifierCache.Clear();
+        if (_matcher is not null)
+        {
+            foreach (var review in _matcher.PendingReviews)
+            {
+                _store.Write(StoreKeys.Review(review.RecordA, review.RecordB), review);
+            }
+            _matcher.PendingReviews.Clear();
+        }
         _store.Write(StoreKeys.Counters, _counters);
     }
 

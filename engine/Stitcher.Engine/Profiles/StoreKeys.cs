@@ -14,5 +14,9 @@ internal static class StoreKeys
 
     public static string SourceProgress(string channel, string fullPath) => string.Concat("S|", channel, "|", fullPath);
 
+    public static string Review(string recordA, string recordB) => string.Concat("Q|", recordA, "#", recordB);
+
+    public const string ReviewPrefix = "Q|";
+
     public const string Counters = "M|counters";
 }

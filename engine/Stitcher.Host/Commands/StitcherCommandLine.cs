@@ -111,12 +111,31 @@ internal static class StitcherCommandLine
         evaluate.SetAction((parse, cancellationToken) => EvaluateCommand.ExecuteAsync(
             parse.GetRequiredValue(evaluateInput), parse.GetRequiredValue(truth), parse.GetValue(maps) ?? [], parse.GetValue(region)!, parse.GetValue(modelOutput), cancellationToken));
 
+        var limit = new Option<int>("--limit")
+        {
+            Description = "Show at most this many pairs, most probable first.",
+            DefaultValueFactory = _ => 50,
+            HelpName = "N",
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print the pairs as JSON for machines.",
+        };
+        var review = new Command("review", "List the review queue: record pairs whose match probability fell between the review "
+            + "and link thresholds, or that scored high but conflict (different given names in one household), with how each field agreed.")
+        {
+            limit,
+            json,
+        };
+        review.SetAction((parse, cancellationToken) => ReviewCommand.ExecuteAsync(parse.GetValue(config), parse.GetValue(limit), parse.GetValue(json), cancellationToken));
+
         var root = new RootCommand("Stitcher: stitches fragmented customer records from many channels into golden profiles.")
         {
             run,
             ingest,
             train,
             evaluate,
+            review,
         };
         root.Options.Add(config);
         return root;

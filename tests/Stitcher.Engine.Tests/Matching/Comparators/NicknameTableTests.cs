@@ -38,6 +38,8 @@ public sealed class NicknameTableTests
     [InlineData("peggy", "william")]
     [InlineData("dick", "bob")]
     [InlineData("jack", "jonathan")]
+    [InlineData("robert", "william")]
+    [InlineData("fred", "william")]
     [InlineData("zzz", "zzz")]
     [InlineData("", "john")]
     [InlineData("Bob", "robert")]

@@ -1,0 +1,110 @@
+using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Evaluation;
+using Stitcher.Engine.Matching;
+using Stitcher.Engine.Tests.Evaluation;
+
+namespace Stitcher.Engine.Tests.Matching;
+
+/// <summary>Probabilistic linking inside the engine: online, across restarts, with the review queue.</summary>
+public sealed class OnlineMatchingTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Ingest_HalvesWithARestartBetween_SameClustersAndIdsAsOneBatch()
+    {
+        var lines = File.ReadAllLines(LabelledFileEvaluatorTests.Dataset("febrl1.csv"));
+        var header = lines[0];
+        Directory.CreateDirectory(_temp.File("whole"));
+        Directory.CreateDirectory(_temp.File("halves"));
+        File.WriteAllLines(_temp.File("whole/all.csv"), lines);
+        File.WriteAllLines(_temp.File("halves/a.csv"), lines.Take(501));
+        File.WriteAllLines(_temp.File("halves/b.csv"), new[] { header }.Concat(lines.Skip(501)));
+        var ids = lines.Skip(1).Select(l => l[..l.IndexOf(',')]).ToList();
+
+        var batch = Options("whole", "batch-data");
+        var training = await ModelTraining.TrainAsync(batch, [("eval", _temp.File("whole/all.csv"))]);
+        var online = Options("halves", "online-data");
+        Directory.CreateDirectory(_temp.File("online-data"));
+        File.Copy(training.ModelPath, StitcherEngine.ModelPath(online));
+
+        Dictionary<string, string> batchProfiles;
+        await using (var engine = new StitcherEngine(batch))
+        {
+            Assert.True(engine.ProbabilisticMatching);
+            await engine.RunOnceAsync();
+            batchProfiles = ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("eval", id)!);
+        }
+        await using (var engine = new StitcherEngine(online))
+        {
+            await engine.IngestFileAsync("eval", _temp.File("halves/a.csv"));
+        }
+        await using (var reopened = new StitcherEngine(online))
+        {
+            // The second half is compared with the first half's records, re-indexed from the store.
+            await reopened.IngestFileAsync("eval", _temp.File("halves/b.csv"));
+            foreach (var id in ids)
+            {
+                Assert.Equal(batchProfiles[id], reopened.FindProfileIdByRecord("eval", id));
+            }
+        }
+        // And the clusters are the right ones: febrl1 is 500 pairs.
+        Assert.Equal(500, batchProfiles.Values.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Review_NamesakesWithACommonNameAndNothingElse_AreQueuedNotLinked()
+    {
+        var path = _temp.File("people.csv");
+        string[] given = ["maria", "jose", "ana", "luis", "carmen", "juan", "rosa", "pedro", "elena", "jorge", "lucia", "pablo"];
+        string[] family = ["garcia", "lopez", "martinez", "sanchez", "perez", "gomez", "diaz", "torres", "ruiz", "moreno"];
+        // Background: each person twice (one typo in the street), so the model sees matches and non-matches;
+        // many different people are called Maria Garcia, so the name alone is weak evidence.
+        var rows = new List<string> { "id,first_name,last_name,dob,street,city,zip" };
+        var random = new Random(5);
+        for (var i = 0; i < 400; i++)
+        {
+            var first = i % 10 == 0 ? "maria" : given[random.Next(given.Length)];
+            var last = i % 10 == 0 ? "garcia" : family[random.Next(family.Length)];
+            var dob = $"19{random.Next(40, 99)}-{random.Next(1, 13):00}-{random.Next(1, 29):00}";
+            var street = $"{random.Next(1, 300)} {family[random.Next(family.Length)]} street";
+            var town = $"town{random.Next(40)}";
+            var zip = $"{random.Next(10000, 99999)}";
+            rows.Add($"b{i}a,{first},{last},{dob},{street},{town},{zip}");
+            rows.Add($"b{i}b,{first},{last},{dob},{street.Replace("street", "st", StringComparison.Ordinal)},{town},{zip}");
+        }
+        rows.Add("m1,maria,garcia,,,,");
+        rows.Add("m2,maria,garcia,,,,");
+        File.WriteAllLines(path, rows);
+        var options = new StitcherOptions
+        {
+            BaseDirectory = _temp.Path,
+            DataDirectory = "namesakes",
+            Channels = { ["people"] = new ChannelOptions { Path = path, Mapping = { ["record_id"] = "id", ["given_name"] = "first_name", ["surname"] = "last_name", ["date_of_birth"] = "dob", ["street"] = "street", ["city"] = "city", ["postcode"] = "zip" } } },
+            Store = new StoreOptions { IndexSizeBytes = 1 << 20, MemorySizeBytes = 1 << 24, PageSizeBytes = 1 << 20 },
+            // A wide review band, so the namesakes' weak evidence is queued for a person to look at.
+            Matching = new MatchingOptions { ReviewThreshold = 1e-6 },
+        };
+        await ModelTraining.TrainAsync(options, [("people", path)]);
+
+        await using var engine = new StitcherEngine(options);
+        await engine.RunOnceAsync();
+
+        Assert.NotEqual(engine.FindProfileIdByRecord("people", "m1"), engine.FindProfileIdByRecord("people", "m2"));
+        Assert.Equal(engine.FindProfileIdByRecord("people", "b7a"), engine.FindProfileIdByRecord("people", "b7b"));
+        Assert.NotEqual(engine.FindProfileIdByRecord("people", "b10a"), engine.FindProfileIdByRecord("people", "b20a"));
+        var queued = engine.ListReviews();
+        Assert.Contains(queued, r => r.RecordA == "R|people|m1" && r.RecordB == "R|people|m2");
+    }
+
+    private StitcherOptions Options(string folder, string data) => new()
+    {
+        BaseDirectory = _temp.Path,
+        DataDirectory = data,
+        BatchSize = 100,
+        Channels = { ["eval"] = new ChannelOptions { Path = folder, Pattern = "*.csv", Mapping = HeaderMapping.Infer(File.ReadLines(LabelledFileEvaluatorTests.Dataset("febrl1.csv")).First().Split(','), "entity_id", null) } },
+        Store = new StoreOptions { IndexSizeBytes = 1 << 20, MemorySizeBytes = 1 << 24, PageSizeBytes = 1 << 20 },
+    };
+}
