@@ -23,6 +23,7 @@ public sealed class MatchModel
     };
 
     private double[]? _weights;
+    private FieldParameters[] _byField = [];
     private double _priorLogOdds;
 
     public int Version { get; set; } = 1;
@@ -103,7 +104,7 @@ public sealed class MatchModel
 
     private double TermFrequencyAdjustment(MatchField field, string? value)
     {
-        var parameters = Fields[field.ToString()];
+        var parameters = _byField[(int)field];
         if (value is null || parameters.TermFrequencies is null || parameters.RandomExactU <= 0)
         {
             return 0;
@@ -122,15 +123,18 @@ public sealed class MatchModel
             return _weights;
         }
         var weights = new double[MatchRecord.FieldCount * LevelCount];
+        var byField = new FieldParameters[MatchRecord.FieldCount];
         for (var f = 0; f < MatchRecord.FieldCount; f++)
         {
             var parameters = Fields[((MatchField)f).ToString()];
+            byField[f] = parameters;
             for (var l = (int)ComparisonLevel.Different; l < LevelCount; l++)
             {
                 weights[(f * LevelCount) + l] = Math.Log2(Math.Max(parameters.M[l], MinProbability) / Math.Max(parameters.U[l], MinProbability));
             }
         }
         _priorLogOdds = Math.Log2(Prior / (1 - Prior));
+        _byField = byField;
         _weights = weights;
         return weights;
     }

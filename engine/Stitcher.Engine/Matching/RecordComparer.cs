@@ -24,7 +24,8 @@ internal sealed class RecordComparer
             ? ComparisonLevel.Missing
             : _names.CompareSurname(a.Surname, b.Surname);
         if (levels[(int)MatchField.GivenName] <= ComparisonLevel.Loose && levels[(int)MatchField.Surname] <= ComparisonLevel.Loose
-            && a.GivenName is not null && a.Surname is not null && b.GivenName is not null && b.Surname is not null)
+            && a.GivenName is not null && a.Surname is not null && b.GivenName is not null && b.Surname is not null
+            && (a.GivenCode == b.SurnameCode || a.GivenName[0] == b.Surname[0]))
         {
             // Given name and surname written the other way round ("Kim Minjun" / "Minjun Kim").
             var crossGiven = _names.Compare(a.GivenName, b.Surname);
