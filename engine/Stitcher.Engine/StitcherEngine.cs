@@ -299,7 +299,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
         var started = Stopwatch.GetTimestamp();
         var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold);
-        store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(MatchRecord.From(key, record.Normalized), record.ProfileId));
+        store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized), record.ProfileId));
         Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return matcher;
     }

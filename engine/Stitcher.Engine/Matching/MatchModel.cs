@@ -23,6 +23,7 @@ public sealed class MatchModel
     };
 
     private double[]? _weights;
+    private SharedValues? _shared;
     private FieldParameters[] _byField = [];
     private double _priorLogOdds;
 
@@ -41,6 +42,13 @@ public sealed class MatchModel
     public long CandidatePairs { get; set; }
     public long RandomPairs { get; set; }
     public int EmIterations { get; set; }
+
+    /// <summary>Identifier values many people share (placeholders, household landlines), by field: never evidence.</summary>
+    public Dictionary<string, List<string>>? SharedValues { get; set; }
+
+    /// <summary>The shared values as a lookup.</summary>
+    [JsonIgnore]
+    public SharedValues Shared => _shared ??= Matching.SharedValues.FromDictionary(SharedValues);
 
     /// <summary>Per field, by <see cref="MatchField"/> name.</summary>
     public Dictionary<string, FieldParameters> Fields { get; set; } = [];

@@ -45,7 +45,10 @@ internal sealed class MatchRecord
     public string? Phone { get; init; }
     public string? NationalId { get; init; }
 
-    public static MatchRecord From(string key, string?[] normalized)
+    public static MatchRecord From(string key, string?[] normalized) => From(key, normalized, SharedValues.None);
+
+    /// <summary>Builds the matcher's view of a record; identifier values many people share count as missing.</summary>
+    public static MatchRecord From(string key, string?[] normalized, SharedValues shared)
     {
         var given = Value(normalized, CanonicalAttribute.GivenName);
         var surname = Value(normalized, CanonicalAttribute.Surname);
@@ -65,9 +68,9 @@ internal sealed class MatchRecord
             City = Value(normalized, CanonicalAttribute.City),
             Postcode = Value(normalized, CanonicalAttribute.Postcode),
             State = Value(normalized, CanonicalAttribute.State),
-            Email = Value(normalized, CanonicalAttribute.Email),
-            Phone = Value(normalized, CanonicalAttribute.Phone),
-            NationalId = Value(normalized, CanonicalAttribute.NationalId),
+            Email = Personal(normalized, CanonicalAttribute.Email, MatchField.Email, shared),
+            Phone = Personal(normalized, CanonicalAttribute.Phone, MatchField.Phone, shared),
+            NationalId = Personal(normalized, CanonicalAttribute.NationalId, MatchField.NationalId, shared),
         };
     }
 
@@ -75,6 +78,12 @@ internal sealed class MatchRecord
     {
         var value = normalized[(int)attribute];
         return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static string? Personal(string?[] normalized, CanonicalAttribute attribute, MatchField field, SharedValues shared)
+    {
+        var value = Value(normalized, attribute);
+        return shared.IsShared(field, value) ? null : value;
     }
 
     private static string? Latin(string? name, bool surname)

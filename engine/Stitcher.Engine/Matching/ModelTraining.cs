@@ -22,21 +22,23 @@ public static class ModelTraining
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var records = await ReadAsync(options, inputs, cancellationToken).ConfigureAwait(false);
         var readTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        if (records.Count < 2)
+        if (records.Records.Count < 2)
         {
             throw new InvalidOperationException("Training needs at least two readable records.");
         }
-        var model = ModelTrainer.Train(records, out var timings);
+        var model = ModelTrainer.Train(records.Records, out var timings);
+        model.SharedValues = records.Shared.ToDictionary();
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);
-        return new TrainingReport(path, records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
+        return new TrainingReport(path, records.Records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
             System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings);
     }
 
-    internal static async Task<List<MatchRecord>> ReadAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken)
+    /// <summary>Reads and normalizes the inputs, finds the shared identifier values, and builds the matcher's records.</summary>
+    internal static async Task<(List<MatchRecord> Records, SharedValues Shared)> ReadAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken)
     {
         var normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
-        var records = new List<MatchRecord>();
+        var normalized = new List<(string Key, string?[] Values)>();
         foreach (var (channel, file) in inputs)
         {
             if (!options.Channels.TryGetValue(channel, out var channelOptions))
@@ -44,13 +46,24 @@ public static class ModelTraining
                 throw new ArgumentException($"Channel '{channel}' is not configured.", nameof(inputs));
             }
             var source = new ChannelSource(channel, channelOptions, options);
-            var sink = new Collector(channel, normalizer, records);
+            var sink = new Collector(channel, normalizer, normalized);
             await source.Reader.ReadAsync(Path.GetFullPath(file), SourcePosition.Start, sink, finalRead: true, cancellationToken).ConfigureAwait(false);
         }
-        return records;
+        var values = new List<string?[]>(normalized.Count);
+        foreach (var (_, record) in normalized)
+        {
+            values.Add(record);
+        }
+        var shared = SharedValues.Find(values);
+        var records = new List<MatchRecord>(normalized.Count);
+        foreach (var (key, record) in normalized)
+        {
+            records.Add(MatchRecord.From(key, record, shared));
+        }
+        return (records, shared);
     }
 
-    private sealed class Collector(string channel, RecordNormalizer normalizer, List<MatchRecord> records) : IRawRecordSink
+    private sealed class Collector(string channel, RecordNormalizer normalizer, List<(string Key, string?[] Values)> records) : IRawRecordSink
     {
         private const string PlaceholderTimestamp = "1970-01-01T00:00:00Z";
         private readonly List<FieldIssue> _issues = [];
@@ -62,7 +75,7 @@ public static class ModelTraining
             _issues.Clear();
             if (normalizer.TryNormalize(record.Values, normalized, _issues))
             {
-                records.Add(MatchRecord.From(string.Concat("R|", channel, "|", normalized[(int)CanonicalAttribute.RecordId]), normalized));
+                records.Add((string.Concat("R|", channel, "|", normalized[(int)CanonicalAttribute.RecordId]), normalized));
             }
         }
 

@@ -31,6 +31,9 @@ internal sealed class ProbabilisticMatcher
         _reviewWeight = Math.Log2(Math.Max(ReviewThreshold, 1e-12) / (1 - Math.Min(ReviewThreshold, 1 - 1e-12)));
     }
 
+    /// <summary>The matcher's view of a record under this model (shared identifier values removed).</summary>
+    public MatchRecord Prepare(string key, string?[] normalized) => MatchRecord.From(key, normalized, _model.Shared);
+
     public double LinkThreshold { get; }
     public double ReviewThreshold { get; }
     public long PairsScored { get; private set; }

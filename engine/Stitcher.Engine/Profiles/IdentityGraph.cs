@@ -106,7 +106,7 @@ internal sealed class IdentityGraph
         MatchRecord? matchRecord = null;
         if (_matcher is not null)
         {
-            matchRecord = MatchRecord.From(recordKey, record.Normalized);
+            matchRecord = _matcher.Prepare(recordKey, record.Normalized);
             _matchedProfiles.Clear();
             _matcher.FindMatches(matchRecord, _matchedProfiles);
             foreach (var matched in _matchedProfiles)

@@ -58,6 +58,35 @@ public sealed class LabelledFileEvaluatorTests : IDisposable
         Assert.True(report.Metrics.F1 >= 0.95, $"F1 {report.Metrics.F1:F4}");
     }
 
+    [Fact]
+    public async Task Evaluate_PlaceholderEmailAndCallCentrePhone_DoNotMergeStrangers()
+    {
+        var path = _temp.File("placeholders.csv");
+        var lines = new List<string> { "id,first_name,last_name,dob,email,phone,person" };
+        string[] given = ["ava", "ben", "cara", "dan", "eve", "finn", "gia", "hugo", "iris", "jude", "kai", "lena"];
+        string[] family = ["stone", "reed", "frost", "lake", "moss", "vale", "wood", "hale", "cole", "dunn"];
+        var random = new Random(3);
+        for (var p = 0; p < 240; p++)
+        {
+            var first = given[p % given.Length];
+            var last = family[(p / given.Length) % family.Length];
+            var dob = $"19{random.Next(40, 99)}-{random.Next(1, 13):00}-{random.Next(1, 29):00}";
+            // Every fifth person gave the shop's placeholders instead of their own details.
+            var email = p % 5 == 0 ? "test@test.com" : $"{first}.{last}{p}@example.org";
+            var phone = p % 5 == 0 ? "+14155550100" : $"+1415{random.Next(2000000, 9999999)}";
+            lines.Add($"p{p}a,{first},{last},{dob},{email},{phone},P{p}");
+            lines.Add($"p{p}b,{first},{last},{dob},{email},{phone},P{p}");
+        }
+        File.WriteAllLines(path, lines);
+
+        var report = await LabelledFileEvaluator.EvaluateAsync(path, "person");
+
+        Assert.True(report.Metrics.Precision >= 0.99, $"precision {report.Metrics.Precision:F4}: strangers merged through a placeholder");
+        Assert.True(report.Metrics.Recall >= 0.99, $"recall {report.Metrics.Recall:F4}");
+        Assert.Equal(report.ProfileByRecord["p0a"], report.ProfileByRecord["p0b"]);
+        Assert.NotEqual(report.ProfileByRecord["p0a"], report.ProfileByRecord["p5a"]);
+    }
+
     internal static string Dataset(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
