@@ -1,3 +1,4 @@
+using Stitcher.Engine.Matching.Comparators;
 using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Matching;
@@ -58,13 +59,18 @@ public sealed class SharedValues
         return new SharedValues(sets);
     }
 
-    /// <summary>Finds the identifier values that at least <paramref name="minPeople"/> different given names carry.</summary>
+    /// <summary>
+    /// Finds the identifier values carried by at least <paramref name="minPeople"/> different people. Two records are
+    /// different people only when nothing says they could be one: given names clearly differ (typos, nicknames and a
+    /// given name written as the surname are one person) and so do their birth dates.
+    /// </summary>
     public static SharedValues Find(IReadOnlyList<string?[]> records, int minPeople = DefaultMinPeople)
     {
         var sets = NewSets();
+        var names = new NameComparator();
         foreach (var (field, attribute) in s_identifiers)
         {
-            var names = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+            var people = new Dictionary<string, List<Person>>(StringComparer.Ordinal);
             foreach (var record in records)
             {
                 var value = record[(int)attribute];
@@ -73,17 +79,18 @@ public sealed class SharedValues
                 {
                     continue;
                 }
-                if (!names.TryGetValue(value, out var seen))
+                if (!people.TryGetValue(value, out var seen))
                 {
-                    seen = new HashSet<string>(StringComparer.Ordinal);
-                    names[value] = seen;
+                    seen = new List<Person>(minPeople);
+                    people[value] = seen;
                 }
-                if (seen.Count < minPeople)
+                var person = new Person(given, record[(int)CanonicalAttribute.Surname], record[(int)CanonicalAttribute.DateOfBirth]);
+                if (seen.Count < minPeople && !CouldBeAny(names, person, seen))
                 {
-                    seen.Add(given);
+                    seen.Add(person);
                 }
             }
-            foreach (var (value, seen) in names)
+            foreach (var (value, seen) in people)
             {
                 if (seen.Count >= minPeople)
                 {
@@ -93,6 +100,22 @@ public sealed class SharedValues
         }
         return new SharedValues(sets);
     }
+
+    private static bool CouldBeAny(NameComparator names, Person person, List<Person> seen)
+    {
+        foreach (var other in seen)
+        {
+            if (names.Compare(person.Given, other.Given) >= ComparisonLevel.Loose
+                || (other.Surname is not null && names.Compare(person.Given, other.Surname) >= ComparisonLevel.Loose)
+                || (person.DateOfBirth is not null && person.DateOfBirth == other.DateOfBirth))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private readonly record struct Person(string Given, string? Surname, string? DateOfBirth);
 
     private static HashSet<string>[] NewSets()
     {
