@@ -20,7 +20,14 @@ public sealed record EvaluationReport(
     TimeSpan LinkTime,
     TimeSpan WallTime,
     IReadOnlyDictionary<string, string> ProfileByRecord,
-    TrainingReport Training);
+    TrainingReport Training,
+    BlockingQuality Blocking);
+
+/// <summary>
+/// How well blocking did: pairs completeness is the share of true pairs that share a blocking key (the most
+/// recall any model could reach); reduction ratio is the share of all record pairs never compared.
+/// </summary>
+public sealed record BlockingQuality(double PairsCompleteness, double ReductionRatio, long TruePairsBlocked, long TruePairs, long AllPairs);
 
 /// <summary>
 /// Deduplicates a labelled CSV file in a fresh temporary store, exactly as the engine would ingest it (model
@@ -65,7 +72,7 @@ public static class LabelledFileEvaluator
             };
 
             var trainStarted = Stopwatch.GetTimestamp();
-            var training = await ModelTraining.TrainAsync(options, [(Channel, input)], cancellationToken).ConfigureAwait(false);
+            var (training, matchRecords) = await ModelTraining.TrainCoreAsync(options, [(Channel, input)], cancellationToken).ConfigureAwait(false);
             var trainTime = Stopwatch.GetElapsedTime(trainStarted);
             if (modelOutput is not null)
             {
@@ -87,6 +94,7 @@ public static class LabelledFileEvaluator
                 assignments.Add((entity, profile));
                 profileByRecord[recordId] = profile;
             }
+            var blocking = MeasureBlocking(matchRecords, truth, engine.PairsScored);
             return new EvaluationReport(
                 ClusterMetrics.Compute(assignments),
                 summary.RecordsRead,
@@ -99,7 +107,8 @@ public static class LabelledFileEvaluator
                 linkTime,
                 Stopwatch.GetElapsedTime(wall),
                 profileByRecord,
-                training);
+                training,
+                blocking);
         }
         finally
         {
@@ -111,6 +120,51 @@ public static class LabelledFileEvaluator
             {
             }
         }
+    }
+
+    private static BlockingQuality MeasureBlocking(List<MatchRecord> records, List<(string RecordId, string Entity)> truth, long candidatePairs)
+    {
+        var entityByKey = new Dictionary<string, string>(truth.Count, StringComparer.Ordinal);
+        foreach (var (recordId, entity) in truth)
+        {
+            entityByKey[string.Concat("R|", Channel, "|", recordId)] = entity;
+        }
+        var clusters = new Dictionary<string, List<MatchRecord>>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            if (entityByKey.TryGetValue(record.Key, out var entity))
+            {
+                if (!clusters.TryGetValue(entity, out var members))
+                {
+                    members = [];
+                    clusters[entity] = members;
+                }
+                members.Add(record);
+            }
+        }
+        long truePairs = 0, blocked = 0;
+        foreach (var members in clusters.Values)
+        {
+            for (var i = 0; i < members.Count; i++)
+            {
+                for (var j = i + 1; j < members.Count; j++)
+                {
+                    truePairs++;
+                    if (Blocking.ShareKey(members[i], members[j]))
+                    {
+                        blocked++;
+                    }
+                }
+            }
+        }
+        long n = records.Count;
+        var allPairs = n * (n - 1) / 2;
+        return new BlockingQuality(
+            truePairs == 0 ? 1 : (double)blocked / truePairs,
+            allPairs == 0 ? 0 : 1 - ((double)candidatePairs / allPairs),
+            blocked,
+            truePairs,
+            allPairs);
     }
 
     private static StoreOptions StoreSizing(long fileBytes)

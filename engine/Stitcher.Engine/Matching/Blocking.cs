@@ -83,6 +83,23 @@ internal static class Blocking
         return count;
     }
 
+    /// <summary>Whether two records share at least one blocking key (block size caps aside).</summary>
+    public static bool ShareKey(MatchRecord a, MatchRecord b)
+    {
+        Span<ulong> left = stackalloc ulong[MaxKeys];
+        Span<ulong> right = stackalloc ulong[MaxKeys];
+        var leftCount = Keys(a, left);
+        var rightCount = Keys(b, right);
+        for (var i = 0; i < leftCount; i++)
+        {
+            if (right[..rightCount].Contains(left[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ulong Hash(ReadOnlySpan<char> text) => XxHash64.HashToUInt64(MemoryMarshal.AsBytes(text));
 
     private static ulong Mix(Rule rule, ulong a, ulong b)

@@ -17,7 +17,11 @@ public static class ModelTraining
     /// Reads <paramref name="inputs"/> (each with the channel whose mapping reads it), estimates the model without
     /// labels and saves it as JSON at <see cref="StitcherEngine.ModelPath"/>.
     /// </summary>
-    public static async Task<TrainingReport> TrainAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken = default)
+    public static async Task<TrainingReport> TrainAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken = default) =>
+        (await TrainCoreAsync(options, inputs, cancellationToken).ConfigureAwait(false)).Report;
+
+    /// <summary>Trains and also hands back the records as the matcher saw them (for blocking diagnostics).</summary>
+    internal static async Task<(TrainingReport Report, List<MatchRecord> Records)> TrainCoreAsync(StitcherOptions options, IReadOnlyList<(string Channel, string File)> inputs, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var records = await ReadAsync(options, inputs, cancellationToken).ConfigureAwait(false);
@@ -30,8 +34,8 @@ public static class ModelTraining
         model.SharedValues = records.Shared.ToDictionary();
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);
-        return new TrainingReport(path, records.Records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings);
+        return (new TrainingReport(path, records.Records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings), records.Records);
     }
 
     /// <summary>Reads and normalizes the inputs, finds the shared identifier values, and builds the matcher's records.</summary>

@@ -64,6 +64,7 @@ internal static class EvaluateCommand
         Row("B-cubed precision / recall / F1", $"{m.BCubedPrecision:F4} / {m.BCubedRecall:F4} / {m.BCubedF1:F4}");
         Row("profiles", report.Profiles.ToString("N0", CultureInfo.InvariantCulture));
         Row("candidate pairs scored", report.CandidatePairs.ToString("N0", CultureInfo.InvariantCulture));
+        Row("blocking: pairs completeness / reduction ratio", $"{report.Blocking.PairsCompleteness:F4} / {report.Blocking.ReductionRatio:F6}");
         Row("oversized blocks (capped)", report.OversizedBlocks.ToString("N0", CultureInfo.InvariantCulture));
         var t = report.Training;
         Row("training: read / random pairs / candidate pairs / EM", $"{t.ReadTime.TotalSeconds:F2} s / {t.Timings.RandomPairs.TotalSeconds:F2} s / "
