@@ -169,7 +169,7 @@ public static class LabelledFileEvaluator
 
     private static StoreOptions StoreSizing(long fileBytes)
     {
-        var memory = Math.Clamp(BitOperationsRoundUp(fileBytes * 8), 1L << 24, 1L << 32);
+        var memory = Math.Clamp(BitOperationsRoundUp(fileBytes * 64), 1L << 28, 1L << 33);
         return new StoreOptions { IndexSizeBytes = Math.Clamp(memory / 8, 1L << 20, 1L << 28), MemorySizeBytes = memory, PageSizeBytes = 1L << 22 };
     }
 

@@ -12,7 +12,7 @@ public readonly record struct TrainingTimings(TimeSpan RandomPairs, TimeSpan Can
 
 internal static class ModelTrainer
 {
-    public const int DefaultRandomPairs = 50_000;
+    public const int DefaultRandomPairs = 20_000;
     private const int MaxIterations = 200;
     private const double Tolerance = 1e-7;
     private const int MaxTermFrequencies = 20_000;

@@ -62,6 +62,11 @@ internal sealed class RecordComparer
         {
             return ComparisonLevel.Exact;
         }
+        // Most compared addresses share no token at all; the token set check costs a fifth of Monge–Elkan.
+        if (TokenSimilarity.TokenSetRatio(a, b) == 0)
+        {
+            return ComparisonLevel.Different;
+        }
         var similarity = TokenSimilarity.MongeElkan(a, b);
         return similarity >= StreetClose ? ComparisonLevel.Close
             : similarity >= StreetLoose ? ComparisonLevel.Loose
