@@ -60,7 +60,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             {
                 throw new ArgumentException($"Rule '{rule.Name}' names unknown attribute '{rule.Attribute}'.", nameof(options));
             }
-            rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal)));
+            rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal), rule.MaxPeople));
         }
         _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
         _store = new KeyValueStore(
@@ -214,6 +214,49 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Explains a profile (a retired id resolves to its survivor): its members, the evidence that joined each,
+    /// refused links, and the lineage of every golden attribute. Null when the profile is unknown.
+    /// </summary>
+    public ProfileExplanation? Explain(string profileId)
+    {
+        _gate.Wait();
+        try
+        {
+            if (!_graph.TryGetProfile(profileId, out var profile))
+            {
+                return null;
+            }
+            var members = new List<RecordExplanation>(profile.Members.Count);
+            foreach (var member in profile.Members)
+            {
+                if (!_graph.TryGetRecord(member.Channel, member.RecordId, out var record))
+                {
+                    continue;
+                }
+                var evidence = new List<EvidenceExplanation>(record.Evidence.Count);
+                foreach (var item in record.Evidence)
+                {
+                    evidence.Add(EvidenceExplanation.From(item, _graph.ResolveProfileId));
+                }
+                members.Add(new RecordExplanation(record.Channel, record.RecordId, new DateTimeOffset(record.TimestampUtcTicks, TimeSpan.Zero),
+                    record.SourceFile, record.SourceLine, evidence));
+            }
+            return new ProfileExplanation(ProfileView.ToStitched(profile), members);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Explains the profile holding a channel record; null when the record is unknown.</summary>
+    public ProfileExplanation? ExplainRecord(string channel, string recordId)
+    {
+        var profileId = FindProfileIdByRecord(channel, recordId);
+        return profileId is null ? null : Explain(profileId);
     }
 
     /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
@@ -490,6 +533,15 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                     => string.IsNullOrWhiteSpace(raw[i]) ? DisplayName(normalized[i]) : raw[i]!.Trim(),
                 _ => string.IsNullOrWhiteSpace(raw[i]) ? null : raw[i]!.Trim(),
             };
+        }
+        var given = raw[(int)CanonicalAttribute.GivenName];
+        var surname = raw[(int)CanonicalAttribute.Surname];
+        if (string.IsNullOrWhiteSpace(raw[(int)CanonicalAttribute.FullName]) && !string.IsNullOrWhiteSpace(given) && !string.IsNullOrWhiteSpace(surname))
+        {
+            // The source's own spelling, in the order its script writes names: 김민준, Ann Müller.
+            display[(int)CanonicalAttribute.FullName] = HangulRomanizer.IsSyllable(surname.Trim()[0])
+                ? string.Concat(surname.Trim(), given.Trim())
+                : string.Concat(given.Trim(), " ", surname.Trim());
         }
         return display;
     }

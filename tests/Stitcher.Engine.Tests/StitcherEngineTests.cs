@@ -189,6 +189,53 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_HouseholdLandline_DoesNotLinkDifferentPeopleAndExplainShowsTheRefusal()
+    {
+        // Ann and her husband Bob share the landline; Ann's second record shares it too and is Ann.
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,+14155550132,2026-01-01T00:00:00Z",
+            "c2,Bob,Lee,bob@example.org,+14155550132,2026-01-02T00:00:00Z",
+            "c3,Annie,Lee,,+14155550132,2026-01-03T00:00:00Z");
+        await using var engine = NewEngine();
+
+        await engine.RunOnceAsync();
+
+        var ann = engine.FindProfileIdByRecord("crm", "c1");
+        Assert.NotEqual(ann, engine.FindProfileIdByRecord("crm", "c2"));
+        var explanation = engine.ExplainRecord("crm", "c2")!;
+        var bob = Assert.Single(explanation.Members);
+        var refusal = Assert.Single(bob.Evidence, e => e.Kind == "refused");
+        Assert.Equal("phone", refusal.Rule);
+        Assert.Equal("crm:c1", refusal.OtherRecord);
+        // Once two different people share it, the landline links nobody, not even Ann's own later record.
+        Assert.NotEqual(ann, engine.FindProfileIdByRecord("crm", "c3"));
+    }
+
+    [Fact]
+    public async Task Explain_Profile_ListsMembersEvidenceAndLineage()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Anne,Lee,ann@example.org,+14155550132,2026-02-01T00:00:00Z");
+        WritePos("r1,,+1 415 555 0132,2026-03-01T00:00:00Z,");
+        await using var engine = NewEngine();
+        await engine.RunOnceAsync();
+
+        var explanation = engine.ExplainRecord("pos", "r1")!;
+
+        Assert.Equal(3, explanation.Members.Count);
+        var byRecord = explanation.Members.ToDictionary(m => $"{m.Channel}:{m.RecordId}");
+        Assert.Empty(byRecord["crm:c1"].Evidence);
+        Assert.Equal("email", Assert.Single(byRecord["crm:c2"].Evidence).Rule);
+        var phone = Assert.Single(byRecord["pos:r1"].Evidence);
+        Assert.Equal(("identifier", "phone", "crm:c2"), (phone.Kind, phone.Rule, phone.OtherRecord));
+        Assert.Equal(explanation.Profile.Id, phone.OtherProfile);
+        Assert.Equal(("Anne", "crm", "c2"), (explanation.Profile.Attributes["given_name"].Value, explanation.Profile.Attributes["given_name"].Channel, explanation.Profile.Attributes["given_name"].RecordId));
+        Assert.Equal(CrmPath, byRecord["crm:c2"].SourceFile);
+        Assert.Equal(3, byRecord["crm:c2"].SourceLine);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();

@@ -115,6 +115,13 @@ public sealed class IdentifierRuleOptions
 
     /// <summary>Normalized values that never link (placeholders such as <c>test@test.com</c>).</summary>
     public List<string> IgnoreValues { get; set; } = [];
+
+    /// <summary>
+    /// How many clearly different people (different given names and birth dates) may share one value before it stops
+    /// linking: 2 means a household landline or a shared inbox links nobody. 0 means no limit (a trusted key).
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxPeople { get; set; } = 2;
 }
 
 /// <summary>One configured use of a sink plugin.</summary>

@@ -1,4 +1,5 @@
 using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Store;
 
 namespace Stitcher.Engine.Matching;
 
@@ -55,8 +56,11 @@ internal sealed class ProbabilisticMatcher
         return new string(text);
     }
 
-    /// <summary>Adds the profiles (possibly since retired: resolve them) of records that match <paramref name="record"/>.</summary>
-    public void FindMatches(MatchRecord record, List<string> profileIds)
+    /// <summary>
+    /// Adds what the model found for <paramref name="record"/>: links (kind probabilistic) to the profiles, possibly
+    /// since retired, of records it matches; pairs in the review band; and links refused by the person-conflict guard.
+    /// </summary>
+    public void FindMatches(MatchRecord record, List<MatchEvidence> matches)
     {
         _index.Candidates(record, _candidates);
         Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
@@ -74,16 +78,23 @@ internal sealed class ProbabilisticMatcher
             _comparer.Compare(candidate, record, levels);
             var weight = _model.Score(levels, record);
             PairsScored++;
+            if (weight < _reviewWeight)
+            {
+                continue;
+            }
+            var probability = MatchModel.Probability(weight);
+            var described = Describe(levels);
             if (weight >= _linkWeight && !IsPersonConflict(levels))
             {
                 PairsLinked++;
-                profileIds.Add(_profiles[position]);
+                matches.Add(new MatchEvidence(StoredEvidence.Probabilistic, candidate.Key, _profiles[position], probability, described, "probabilistic match"));
+                continue;
             }
-            else if (weight >= _reviewWeight || weight >= _linkWeight)
-            {
-                PairsForReview++;
-                PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, MatchModel.Probability(weight), Describe(levels)));
-            }
+            PairsForReview++;
+            var conflict = weight >= _linkWeight;
+            matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, _profiles[position], probability, described,
+                conflict ? "given names differ and nothing personal agrees (household or twins)" : "in the review band"));
+            PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
         }
     }
 
@@ -112,6 +123,9 @@ internal sealed class ProbabilisticMatcher
         _positionByKey[record.Key] = position;
     }
 }
+
+/// <summary>What the model concluded about a new record and one candidate.</summary>
+internal readonly record struct MatchEvidence(string Kind, string OtherRecord, string ProfileId, double Probability, string Levels, string Reason);
 
 /// <summary>
 /// A pair the model could not decide: its match probability lies between the review and link thresholds, or it

@@ -60,9 +60,8 @@ public sealed class SharedValues
     }
 
     /// <summary>
-    /// Finds the identifier values carried by at least <paramref name="minPeople"/> different people. Two records are
-    /// different people only when nothing says they could be one: given names clearly differ (typos, nicknames and a
-    /// given name written as the surname are one person) and so do their birth dates.
+    /// Finds the identifier values carried by at least <paramref name="minPeople"/> different people
+    /// (see <see cref="PersonSketch.CouldBe"/>).
     /// </summary>
     public static SharedValues Find(IReadOnlyList<string?[]> records, int minPeople = DefaultMinPeople)
     {
@@ -70,7 +69,7 @@ public sealed class SharedValues
         var names = new NameComparator();
         foreach (var (field, attribute) in s_identifiers)
         {
-            var people = new Dictionary<string, List<Person>>(StringComparer.Ordinal);
+            var people = new Dictionary<string, List<PersonSketch>>(StringComparer.Ordinal);
             foreach (var record in records)
             {
                 var value = record[(int)attribute];
@@ -81,11 +80,11 @@ public sealed class SharedValues
                 }
                 if (!people.TryGetValue(value, out var seen))
                 {
-                    seen = new List<Person>(minPeople);
+                    seen = new List<PersonSketch>(minPeople);
                     people[value] = seen;
                 }
-                var person = new Person(given, record[(int)CanonicalAttribute.Surname], record[(int)CanonicalAttribute.DateOfBirth]);
-                if (seen.Count < minPeople && !CouldBeAny(names, person, seen))
+                var person = PersonSketch.Of(record);
+                if (seen.Count < minPeople && !person.CouldBeAny(seen, names))
                 {
                     seen.Add(person);
                 }
@@ -100,22 +99,6 @@ public sealed class SharedValues
         }
         return new SharedValues(sets);
     }
-
-    private static bool CouldBeAny(NameComparator names, Person person, List<Person> seen)
-    {
-        foreach (var other in seen)
-        {
-            if (names.Compare(person.Given, other.Given) >= ComparisonLevel.Loose
-                || (other.Surname is not null && names.Compare(person.Given, other.Surname) >= ComparisonLevel.Loose)
-                || (person.DateOfBirth is not null && person.DateOfBirth == other.DateOfBirth))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private readonly record struct Person(string Given, string? Surname, string? DateOfBirth);
 
     private static HashSet<string>[] NewSets()
     {

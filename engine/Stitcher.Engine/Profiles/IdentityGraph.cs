@@ -1,13 +1,14 @@
 using System.IO.Hashing;
 using System.Text;
 using Stitcher.Engine.Matching;
+using Stitcher.Engine.Matching.Comparators;
 using Stitcher.Engine.Schema;
 using Stitcher.Engine.Store;
 
 namespace Stitcher.Engine.Profiles;
 
 /// <summary>One deterministic identifier rule, compiled from configuration.</summary>
-internal sealed record IdentifierRule(string Name, CanonicalAttribute Attribute, bool WithinChannel, HashSet<string> IgnoreValues);
+internal sealed record IdentifierRule(string Name, CanonicalAttribute Attribute, bool WithinChannel, HashSet<string> IgnoreValues, int MaxPeople = 2);
 
 /// <summary>What happened to the profiles while a batch was linked.</summary>
 internal sealed class LinkOutcome
@@ -40,10 +41,11 @@ internal sealed class IdentityGraph
     private readonly KeyValueStore _store;
     private readonly IReadOnlyList<IdentifierRule> _rules;
     private readonly Dictionary<string, StoredProfile> _dirtyProfiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _identifierCache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredIdentifier> _identifierCache = new(StringComparer.Ordinal);
+    private readonly NameComparator _names = new();
     private readonly List<string> _candidateIds = new(8);
-    private readonly List<string> _recordIdentifierKeys = new(8);
-    private readonly List<string> _matchedProfiles = new(8);
+    private readonly List<MatchEvidence> _matches = new(8);
+    private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
     private readonly ProbabilisticMatcher? _matcher;
     private StoredCounters _counters;
 
@@ -82,11 +84,13 @@ internal sealed class IdentityGraph
         }
 
         _candidateIds.Clear();
-        _recordIdentifierKeys.Clear();
+        _recordIdentifiers.Clear();
+        record.Evidence.Clear();
         if (previousProfileId is not null)
         {
             _candidateIds.Add(previousProfileId);
         }
+        var person = PersonSketch.Of(record.Normalized);
         for (var i = 0; i < _rules.Count; i++)
         {
             var rule = _rules[i];
@@ -96,8 +100,49 @@ internal sealed class IdentityGraph
                 continue;
             }
             var identifierKey = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? record.Channel : null, value);
-            _recordIdentifierKeys.Add(identifierKey);
-            if (TryGetIdentifierProfile(identifierKey, out var profileId) && !_candidateIds.Contains(profileId))
+            if (!TryGetIdentifier(identifierKey, out var entry))
+            {
+                entry = new StoredIdentifier { FirstRecord = recordKey };
+                if (person.IsKnown)
+                {
+                    entry.People.Add(person);
+                }
+                _recordIdentifiers.Add((identifierKey, entry, rule));
+                continue;
+            }
+            if (!entry.Disabled && person.IsKnown && !person.CouldBeAny(entry.People, _names))
+            {
+                entry.People.Add(person);
+                if (rule.MaxPeople > 0 && entry.People.Count >= rule.MaxPeople)
+                {
+                    // Clearly different people share this value: it identifies nobody from now on.
+                    entry.Disabled = true;
+                }
+                _identifierCache[identifierKey] = entry;
+            }
+            if (entry.Disabled)
+            {
+                record.Evidence.Add(new StoredEvidence
+                {
+                    Kind = StoredEvidence.Refused,
+                    Rule = rule.Name,
+                    OtherRecord = entry.FirstRecord,
+                    Reason = $"{rule.Name} is shared by {entry.People.Count} different people; it no longer links",
+                });
+                continue;
+            }
+            var profileId = ResolveProfileId(entry.ProfileId);
+            _recordIdentifiers.Add((identifierKey, entry, rule));
+            record.Evidence.Add(new StoredEvidence
+            {
+                Kind = StoredEvidence.Identifier,
+                Rule = rule.Name,
+                OtherRecord = entry.FirstRecord,
+                OtherProfile = profileId,
+                Probability = 1,
+                Reason = $"same {CanonicalAttributes.NameOf(rule.Attribute)} ({rule.Name} rule)",
+            });
+            if (!_candidateIds.Contains(profileId))
             {
                 _candidateIds.Add(profileId);
             }
@@ -107,12 +152,21 @@ internal sealed class IdentityGraph
         if (_matcher is not null)
         {
             matchRecord = _matcher.Prepare(recordKey, record.Normalized);
-            _matchedProfiles.Clear();
-            _matcher.FindMatches(matchRecord, _matchedProfiles);
-            foreach (var matched in _matchedProfiles)
+            _matches.Clear();
+            _matcher.FindMatches(matchRecord, _matches);
+            foreach (var match in _matches)
             {
-                var resolved = ResolveProfileId(matched);
-                if (!_candidateIds.Contains(resolved))
+                var resolved = ResolveProfileId(match.ProfileId);
+                record.Evidence.Add(new StoredEvidence
+                {
+                    Kind = match.Kind,
+                    OtherRecord = match.OtherRecord,
+                    OtherProfile = resolved,
+                    Probability = match.Probability,
+                    Levels = match.Levels,
+                    Reason = match.Reason,
+                });
+                if (match.Kind == StoredEvidence.Probabilistic && !_candidateIds.Contains(resolved))
                 {
                     _candidateIds.Add(resolved);
                 }
@@ -146,9 +200,10 @@ internal sealed class IdentityGraph
             UpdateMember(profile, record);
         }
         Survivorship.Apply(profile, record, channelPriority);
-        for (var i = 0; i < _recordIdentifierKeys.Count; i++)
+        foreach (var (key, entry, _) in _recordIdentifiers)
         {
-            SetIdentifierProfile(_recordIdentifierKeys[i], profile.Id);
+            entry.ProfileId = profile.Id;
+            _identifierCache[key] = entry;
         }
         _store.Write(recordKey, record);
         if (matchRecord is not null)
@@ -168,9 +223,9 @@ internal sealed class IdentityGraph
             _store.Write(StoreKeys.Profile(id), profile);
         }
         _dirtyProfiles.Clear();
-        foreach (var (key, profileId) in _identifierCache)
+        foreach (var (key, entry) in _identifierCache)
         {
-            _store.Write(key, profileId);
+            _store.Write(key, entry);
         }
         _identifierCache.Clear();
         if (_matcher is not null)
@@ -220,18 +275,14 @@ internal sealed class IdentityGraph
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
         _store.TryRead(StoreKeys.Record(channel, recordId), out record);
 
-    private bool TryGetIdentifierProfile(string identifierKey, out string profileId)
+    private bool TryGetIdentifier(string identifierKey, out StoredIdentifier entry)
     {
-        if (!_identifierCache.TryGetValue(identifierKey, out var stored) && !_store.TryRead(identifierKey, out stored))
+        if (_identifierCache.TryGetValue(identifierKey, out entry!))
         {
-            profileId = "";
-            return false;
+            return true;
         }
-        profileId = ResolveProfileId(stored!);
-        return true;
+        return _store.TryRead(identifierKey, out entry);
     }
-
-    private void SetIdentifierProfile(string identifierKey, string profileId) => _identifierCache[identifierKey] = profileId;
 
     private StoredProfile LoadProfile(string profileId)
     {

@@ -14,6 +14,45 @@ public sealed class StoredRecord
     [Key(5)] public string ProfileId { get; set; } = "";
     [Key(6)] public string SourceFile { get; set; } = "";
     [Key(7)] public long SourceLine { get; set; }
+    /// <summary>Why this record is in its profile, and which links were refused, as found when it was linked.</summary>
+    [Key(8)] public List<StoredEvidence> Evidence { get; set; } = [];
+}
+
+/// <summary>One reason a record was (or was not) linked.</summary>
+[MessagePackObject]
+public sealed class StoredEvidence
+{
+    public const string Identifier = "identifier";
+    public const string Probabilistic = "probabilistic";
+    public const string Review = "review";
+    public const string Refused = "refused";
+
+    /// <summary><see cref="Identifier"/>, <see cref="Probabilistic"/>, <see cref="Review"/> or <see cref="Refused"/>.</summary>
+    [Key(0)] public string Kind { get; set; } = "";
+    /// <summary>The identifier rule, for identifier evidence.</summary>
+    [Key(1)] public string? Rule { get; set; }
+    /// <summary>The record compared with (probabilistic), or the first record that carried the identifier.</summary>
+    [Key(2)] public string? OtherRecord { get; set; }
+    /// <summary>The profile the evidence pointed at, as it was then (resolve aliases to read it now).</summary>
+    [Key(3)] public string? OtherProfile { get; set; }
+    [Key(4)] public double Probability { get; set; }
+    /// <summary>Comparison level per match field, one digit each (0 missing … 4 exact).</summary>
+    [Key(5)] public string? Levels { get; set; }
+    /// <summary>For a person to read; never holds the values compared.</summary>
+    [Key(6)] public string Reason { get; set; } = "";
+}
+
+/// <summary>
+/// An identifier value's entry in the index: the profile it links to and the different people seen with it.
+/// Past its rule's cardinality it is disabled: a shared landline or a placeholder stops linking.
+/// </summary>
+[MessagePackObject]
+public sealed class StoredIdentifier
+{
+    [Key(0)] public string ProfileId { get; set; } = "";
+    [Key(1)] public string FirstRecord { get; set; } = "";
+    [Key(2)] public List<Matching.PersonSketch> People { get; set; } = [];
+    [Key(3)] public bool Disabled { get; set; }
 }
 
 /// <summary>A golden profile as stored.</summary>

@@ -129,6 +129,30 @@ internal static class StitcherCommandLine
         };
         review.SetAction((parse, cancellationToken) => ReviewCommand.ExecuteAsync(parse.GetValue(config), parse.GetValue(limit), parse.GetValue(json), cancellationToken));
 
+        var profileArgument = new Argument<string?>("PROFILE_ID")
+        {
+            Description = "The profile to explain (a retired id resolves to the profile that absorbed it).",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var recordOption = new Option<string?>("--record")
+        {
+            Description = "Explain the profile holding this record instead, written CHANNEL:RECORD_ID (e.g. crm:C5001).",
+            HelpName = "CHANNEL:ID",
+        };
+        var explainJson = new Option<bool>("--json")
+        {
+            Description = "Print the explanation as JSON for machines.",
+        };
+        var explain = new Command("explain", "Explain a golden profile: its member records, the evidence that linked each (identifier "
+            + "rule, or match probability with each field's agreement), links refused by the over-merge guards, and where every golden attribute came from.")
+        {
+            profileArgument,
+            recordOption,
+            explainJson,
+        };
+        explain.SetAction((parse, cancellationToken) => ExplainCommand.ExecuteAsync(
+            parse.GetValue(config), parse.GetValue(profileArgument), parse.GetValue(recordOption), parse.GetValue(explainJson), cancellationToken));
+
         var root = new RootCommand("Stitcher: stitches fragmented customer records from many channels into golden profiles.")
         {
             run,
@@ -136,6 +160,7 @@ internal static class StitcherCommandLine
             train,
             evaluate,
             review,
+            explain,
         };
         root.Options.Add(config);
         return root;

@@ -1,0 +1,49 @@
+using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Matching;
+
+/// <summary>
+/// Just enough of a record to tell whether two records could be one person: given name, surname, birth date.
+/// Two sketches are different people only when nothing says they could be one: given names clearly differ
+/// (typos, nicknames and a given name written as the surname are one person) and so do their birth dates.
+/// A sketch without a given name could be anyone.
+/// </summary>
+[MessagePack.MessagePackObject]
+public sealed record PersonSketch(
+    [property: MessagePack.Key(0)] string? Given,
+    [property: MessagePack.Key(1)] string? Surname,
+    [property: MessagePack.Key(2)] string? DateOfBirth)
+{
+    public static PersonSketch Of(string?[] normalized) => new(
+        normalized[(int)CanonicalAttribute.GivenName],
+        normalized[(int)CanonicalAttribute.Surname],
+        normalized[(int)CanonicalAttribute.DateOfBirth]);
+
+    [MessagePack.IgnoreMember]
+    public bool IsKnown => !string.IsNullOrEmpty(Given);
+
+    public bool CouldBe(PersonSketch other, NameComparator names)
+    {
+        if (!IsKnown || !other.IsKnown)
+        {
+            return true;
+        }
+        return names.Compare(Given, other.Given) >= ComparisonLevel.Loose
+            || (other.Surname is not null && names.Compare(Given, other.Surname) >= ComparisonLevel.Loose)
+            || (DateOfBirth is not null && DateOfBirth == other.DateOfBirth);
+    }
+
+    /// <summary>Whether this could be any of <paramref name="people"/>.</summary>
+    public bool CouldBeAny(IReadOnlyList<PersonSketch> people, NameComparator names)
+    {
+        for (var i = 0; i < people.Count; i++)
+        {
+            if (CouldBe(people[i], names))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,72 @@
+using Stitcher.Engine.Matching;
+using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Store;
+using Stitcher.Plugins;
+
+namespace Stitcher.Engine.Profiles;
+
+/// <summary>Why a golden profile is what it is: its records, the evidence that joined them, refused links, lineage.</summary>
+/// <param name="Profile">The profile, with each golden attribute's lineage (record, channel, timestamp).</param>
+/// <param name="Members">Every record in the profile with the evidence found when it was linked.</param>
+public sealed record ProfileExplanation(StitchedProfile Profile, IReadOnlyList<RecordExplanation> Members);
+
+/// <summary>One member record and the evidence recorded when it was linked.</summary>
+public sealed record RecordExplanation(
+    string Channel,
+    string RecordId,
+    DateTimeOffset Timestamp,
+    string SourceFile,
+    long SourceLine,
+    IReadOnlyList<EvidenceExplanation> Evidence);
+
+/// <summary>
+/// One reason: <c>identifier</c> (a deterministic rule), <c>probabilistic</c> (the model's match), <c>review</c>
+/// (undecided) or <c>refused</c> (a guard stopped the link).
+/// </summary>
+/// <param name="Kind">identifier, probabilistic, review or refused.</param>
+/// <param name="Rule">The identifier rule, for identifier and refused-identifier evidence.</param>
+/// <param name="OtherRecord">The record compared with, or the first record that carried the identifier (channel:id).</param>
+/// <param name="OtherProfile">The profile that record belongs to now.</param>
+/// <param name="Probability">Match probability (1 for an identifier rule).</param>
+/// <param name="Levels">Per compared field, its agreement level (exact, close, loose, different); missing fields are left out.</param>
+/// <param name="Reason">For a person to read.</param>
+public sealed record EvidenceExplanation(
+    string Kind,
+    string? Rule,
+    string? OtherRecord,
+    string? OtherProfile,
+    double Probability,
+    IReadOnlyDictionary<string, string>? Levels,
+    string Reason)
+{
+    internal static EvidenceExplanation From(StoredEvidence evidence, Func<string, string> resolveProfile) => new(
+        evidence.Kind,
+        evidence.Rule,
+        evidence.OtherRecord is null ? null : DisplayRecord(evidence.OtherRecord),
+        evidence.OtherProfile is null ? null : resolveProfile(evidence.OtherProfile),
+        evidence.Probability,
+        DecodeLevels(evidence.Levels),
+        evidence.Reason);
+
+    /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
+    internal static string DisplayRecord(string recordKey) =>
+        recordKey.StartsWith("R|", StringComparison.Ordinal) ? string.Concat(recordKey.AsSpan(2, recordKey.IndexOf('|', 2) - 2), ":", recordKey.AsSpan(recordKey.IndexOf('|', 2) + 1)) : recordKey;
+
+    private static Dictionary<string, string>? DecodeLevels(string? levels)
+    {
+        if (levels is null)
+        {
+            return null;
+        }
+        var decoded = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var f = 0; f < levels.Length && f < MatchRecord.FieldCount; f++)
+        {
+            var level = (ComparisonLevel)(levels[f] - '0');
+            if (level != ComparisonLevel.Missing)
+            {
+                decoded[((MatchField)f).ToString()] = level.ToString().ToLowerInvariant();
+            }
+        }
+        return decoded;
+    }
+}
