@@ -259,6 +259,25 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         return profileId is null ? null : Explain(profileId);
     }
 
+    /// <summary>Change events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="max"/>.</summary>
+    public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence = 0, int max = int.MaxValue)
+    {
+        _gate.Wait();
+        try
+        {
+            var changes = new List<ChangeEvent>();
+            for (var sequence = afterSequence + 1; changes.Count < max && _store.TryRead<ChangeEvent>(StoreKeys.Change(sequence), out var change); sequence++)
+            {
+                changes.Add(change);
+            }
+            return changes;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
     public IReadOnlyList<ReviewPair> ListReviews(int limit = int.MaxValue)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Profiles;
 using Stitcher.Plugins;
 
 namespace Stitcher.Engine.Tests;
@@ -60,8 +61,8 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(1, engine.TotalProfiles);
         var merged = engine.FindProfileByRecord("crm", "c3")!;
         Assert.Equal(3, merged.Records.Count);
-        var survivor = string.CompareOrdinal(first, second) < 0 ? first : second;
-        var retired = survivor == first ? second : first;
+        // The profile holding the smallest record key (c1) survives, whatever the ids look like.
+        var (survivor, retired) = (first, second);
         Assert.Equal(survivor, merged.Id);
         Assert.Equal(survivor, engine.GetProfile(retired)!.Id);
         Assert.Contains(retired, sink.Retired);
@@ -233,6 +234,75 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(("Anne", "crm", "c2"), (explanation.Profile.Attributes["given_name"].Value, explanation.Profile.Attributes["given_name"].Channel, explanation.Profile.Attributes["given_name"].RecordId));
         Assert.Equal(CrmPath, byRecord["crm:c2"].SourceFile);
         Assert.Equal(3, byRecord["crm:c2"].SourceLine);
+    }
+
+    [Fact]
+    public async Task RunOnce_SameRecordsInAnyOrder_GiveTheSameClustersAndIds()
+    {
+        // Chains and stars of shared identifiers, so that arrival order decides which profiles form first and merge.
+        string[] rows =
+        [
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Ann,Lee,,+14155550132,2026-01-02T00:00:00Z",
+            "c3,Ann,Lee,ann@example.org,+14155550132,2026-01-03T00:00:00Z",
+            "c4,Bob,Stone,bob@example.org,,2026-01-04T00:00:00Z",
+            "c5,Bob,Stone,robert@example.org,+14155550177,2026-01-05T00:00:00Z",
+            "c6,Bob,Stone,bob@example.org,+14155550177,2026-01-06T00:00:00Z",
+            "c7,Cy,Young,cy@example.org,,2026-01-07T00:00:00Z",
+            "c8,Dee,Park,dee@example.org,+14155550188,2026-01-08T00:00:00Z",
+            "c9,Dee,Park,,+14155550188,2026-01-09T00:00:00Z",
+        ];
+        Dictionary<string, string>? expected = null;
+        var random = new Random(17);
+        for (var run = 0; run < 12; run++)
+        {
+            var shuffled = rows.OrderBy(_ => random.Next()).ToArray();
+            WriteCrm(shuffled);
+            var data = Path.Combine(_temp.Path, "data");
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            await using var engine = NewEngine();
+            await engine.RunOnceAsync();
+            var assignment = rows.Select(r => r[..r.IndexOf(',')]).ToDictionary(id => id, id => engine.FindProfileIdByRecord("crm", id)!);
+            Assert.Equal(4, assignment.Values.Distinct().Count());
+            if (expected is null)
+            {
+                expected = assignment;
+            }
+            else
+            {
+                Assert.Equal(expected, assignment);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ReadChanges_CreateUpdateAndMerge_AreLoggedInOrderAndNameBothIds()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Ann,Lee,,+14155550132,2026-01-02T00:00:00Z");
+        await using var engine = NewEngine();
+        await engine.RunOnceAsync();
+        var first = engine.FindProfileIdByRecord("crm", "c1")!;
+        var second = engine.FindProfileIdByRecord("crm", "c2")!;
+        var created = engine.ReadChanges();
+        Assert.Equal([1L, 2L], created.Select(c => c.Sequence));
+        Assert.All(created, c => Assert.Equal(ChangeEventType.ProfileCreated, c.Type));
+        Assert.Equal(new[] { first, second }.Order(), created.Select(c => c.ProfileId).Order());
+
+        File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,+14155550132,2026-01-03T00:00:00Z\r\n");
+        await engine.RunOnceAsync();
+
+        var later = engine.ReadChanges(afterSequence: 2);
+        var merged = Assert.Single(later, c => c.Type == ChangeEventType.ProfileMerged);
+        Assert.Equal((first, second), (merged.ProfileId, merged.RelatedProfileId));
+        var updated = Assert.Single(later, c => c.Type == ChangeEventType.ProfileUpdated);
+        Assert.Equal((first, 2L), (updated.ProfileId, updated.Version));
+        Assert.True(merged.Sequence < updated.Sequence);
+        Assert.Empty(engine.ReadChanges(afterSequence: updated.Sequence));
     }
 
     [Fact]

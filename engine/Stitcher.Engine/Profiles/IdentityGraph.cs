@@ -47,6 +47,8 @@ internal sealed class IdentityGraph
     private readonly List<MatchEvidence> _matches = new(8);
     private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
     private readonly ProbabilisticMatcher? _matcher;
+    private readonly HashSet<string> _created = new(StringComparer.Ordinal);
+    private readonly List<(string Survivor, string Retired)> _merges = [];
     private StoredCounters _counters;
 
     public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null)
@@ -176,17 +178,33 @@ internal sealed class IdentityGraph
         StoredProfile profile;
         if (_candidateIds.Count == 0)
         {
-            profile = new StoredProfile { Id = NewProfileId(record.Channel, record.RecordId), Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            profile = new StoredProfile { Id = NewProfileId(recordKey), MinRecordKey = recordKey, Best = new StoredAttribute?[CanonicalAttributes.Count] };
             _counters.Profiles++;
             outcome.ProfilesCreated++;
+            _created.Add(profile.Id);
         }
         else
         {
-            _candidateIds.Sort(StringComparer.Ordinal);
+            // The survivor is the profile holding the smallest record key, so ids never depend on arrival order.
             profile = LoadProfile(_candidateIds[0]);
             for (var i = 1; i < _candidateIds.Count; i++)
             {
-                MergeInto(profile, _candidateIds[i], outcome);
+                var other = LoadProfile(_candidateIds[i]);
+                if (string.CompareOrdinal(other.MinRecordKey, profile.MinRecordKey) < 0)
+                {
+                    profile = other;
+                }
+            }
+            foreach (var id in _candidateIds)
+            {
+                if (id != profile.Id)
+                {
+                    MergeInto(profile, id, outcome);
+                }
+            }
+            if (string.CompareOrdinal(recordKey, profile.MinRecordKey) < 0)
+            {
+                Rename(profile, recordKey, outcome);
             }
         }
 
@@ -218,11 +236,23 @@ internal sealed class IdentityGraph
     /// <summary>Writes every profile touched since the last flush, and the counters.</summary>
     public void Flush()
     {
+        var at = DateTime.UtcNow.Ticks;
+        foreach (var (survivor, retired) in _merges)
+        {
+            if (_dirtyProfiles.TryGetValue(ResolveProfileId(survivor), out var merged))
+            {
+                AppendChange(ChangeEventType.ProfileMerged, merged.Id, retired, at);
+            }
+        }
         foreach (var (id, profile) in _dirtyProfiles)
         {
+            profile.Version++;
+            AppendChange(_created.Contains(id) ? ChangeEventType.ProfileCreated : ChangeEventType.ProfileUpdated, id, null, at, profile.Version);
             _store.Write(StoreKeys.Profile(id), profile);
         }
         _dirtyProfiles.Clear();
+        _created.Clear();
+        _merges.Clear();
         foreach (var (key, entry) in _identifierCache)
         {
             _store.Write(key, entry);
@@ -243,6 +273,8 @@ internal sealed class IdentityGraph
     public void Discard()
     {
         _dirtyProfiles.Clear();
+        _created.Clear();
+        _merges.Clear();
         _identifierCache.Clear();
         _counters = _store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
     }
@@ -301,14 +333,50 @@ internal sealed class IdentityGraph
     {
         var retired = LoadProfile(retiredId);
         survivor.Members.AddRange(retired.Members);
+        if (string.CompareOrdinal(retired.MinRecordKey, survivor.MinRecordKey) < 0)
+        {
+            survivor.MinRecordKey = retired.MinRecordKey;
+        }
         Survivorship.Merge(survivor, retired);
-        _dirtyProfiles.Remove(retiredId);
-        _store.Delete(StoreKeys.Profile(retiredId));
-        _store.Write(StoreKeys.Alias(retiredId), survivor.Id);
+        Retire(retiredId, survivor.Id, outcome);
         _counters.Profiles--;
         outcome.ProfilesMerged++;
+    }
+
+    /// <summary>
+    /// A record with a smaller key than every member joined: the profile takes the id that key gives, as it would
+    /// have had the records come in the other order. The old id becomes an alias, like a merged-away one.
+    /// </summary>
+    private void Rename(StoredProfile profile, string minRecordKey, LinkOutcome outcome)
+    {
+        var oldId = profile.Id;
+        profile.Id = NewProfileId(minRecordKey);
+        profile.MinRecordKey = minRecordKey;
+        Retire(oldId, profile.Id, outcome);
+        if (_created.Remove(oldId))
+        {
+            _created.Add(profile.Id);
+        }
+    }
+
+    private void Retire(string retiredId, string survivorId, LinkOutcome outcome)
+    {
+        _dirtyProfiles.Remove(retiredId);
+        _store.Delete(StoreKeys.Profile(retiredId));
+        _store.Write(StoreKeys.Alias(retiredId), survivorId);
         outcome.ChangedProfiles.Remove(retiredId);
         outcome.RetiredProfiles.Add(retiredId);
+        if (!_created.Remove(retiredId))
+        {
+            // Sinks and the change log only hear of a retirement of a profile they were told about.
+            _merges.Add((survivorId, retiredId));
+        }
+    }
+
+    private void AppendChange(ChangeEventType type, string profileId, string? relatedProfileId, long atTicks, long version = 0)
+    {
+        var sequence = ++_counters.ChangeSequence;
+        _store.Write(StoreKeys.Change(sequence), new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
     }
 
     private static void UpdateMember(StoredProfile profile, StoredRecord record)
@@ -341,15 +409,14 @@ internal sealed class IdentityGraph
     }
 
     /// <summary>
-    /// A profile id is derived from the record that founded it, so the same data gives the same ids on every
-    /// run and after every restart.
+    /// A profile id is derived from its smallest record key, so the same records give the same ids in any order,
+    /// on every run and after every restart.
     /// </summary>
-    private static string NewProfileId(string channel, string recordId)
+    private static string NewProfileId(string recordKey)
     {
         Span<byte> buffer = stackalloc byte[256];
-        var text = string.Concat(channel, "|", recordId);
-        var bytes = Encoding.UTF8.GetMaxByteCount(text.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetMaxByteCount(text.Length)];
-        var length = Encoding.UTF8.GetBytes(text, bytes);
+        var bytes = Encoding.UTF8.GetMaxByteCount(recordKey.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetMaxByteCount(recordKey.Length)];
+        var length = Encoding.UTF8.GetBytes(recordKey, bytes);
         var hash = XxHash64.HashToUInt64(bytes[..length]);
         return string.Create(17, hash, static (span, value) =>
         {

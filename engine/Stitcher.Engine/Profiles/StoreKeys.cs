@@ -18,5 +18,10 @@ internal static class StoreKeys
 
     public const string ReviewPrefix = "Q|";
 
+    /// <summary>Change events sort by sequence number: fixed width keeps key order equal to sequence order.</summary>
+    public static string Change(long sequence) => string.Concat("C|", sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture));
+
+    public const string ChangePrefix = "C|";
+
     public const string Counters = "M|counters";
 }

@@ -65,6 +65,10 @@ public sealed class StoredProfile
     [Key(3)] public long LastSeenUtcTicks { get; set; } = long.MinValue;
     /// <summary>Best value per canonical attribute ordinal, or null where no member has one.</summary>
     [Key(4)] public StoredAttribute?[] Best { get; set; } = [];
+    /// <summary>The smallest member record key: the profile id derives from it, whatever order records came in.</summary>
+    [Key(5)] public string MinRecordKey { get; set; } = "";
+    /// <summary>Incremented with every change event about this profile.</summary>
+    [Key(6)] public long Version { get; set; }
 }
 
 [MessagePackObject]
@@ -100,4 +104,6 @@ public sealed class StoredCounters
 {
     [Key(0)] public long Records { get; set; }
     [Key(1)] public long Profiles { get; set; }
+    /// <summary>Sequence number of the last change event written.</summary>
+    [Key(2)] public long ChangeSequence { get; set; }
 }
