@@ -70,7 +70,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             options.Store.PageSizeBytes,
             loggerFactory.CreateLogger<KeyValueStore>());
         _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
-        _graph = new IdentityGraph(_store, rules, _matcher);
+        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship));
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
@@ -364,6 +364,33 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized), record.ProfileId));
         Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return matcher;
+    }
+
+    private static Survivorship CreateSurvivorship(SurvivorshipOptions options)
+    {
+        static SurvivorshipRule[] Parse(List<string> names)
+        {
+            var rules = new SurvivorshipRule[names.Count];
+            for (var i = 0; i < names.Count; i++)
+            {
+                if (!SurvivorshipOptions.TryParseRule(names[i], out rules[i]))
+                {
+                    throw new ArgumentException($"'{names[i]}' is not a survivorship rule.", nameof(options));
+                }
+            }
+            return rules;
+        }
+        var byAttribute = new SurvivorshipRule[CanonicalAttributes.Count][];
+        var defaults = Parse(options.Default);
+        Array.Fill(byAttribute, defaults);
+        foreach (var (name, rules) in options.Attributes)
+        {
+            if (CanonicalAttributes.TryParse(name, out var attribute))
+            {
+                byAttribute[(int)attribute] = Parse(rules);
+            }
+        }
+        return new Survivorship(byAttribute);
     }
 
     private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)

@@ -60,6 +60,9 @@ public sealed class StitcherOptions
     /// <summary>Sizing of the FASTER key-value store.</summary>
     public StoreOptions Store { get; set; } = new();
 
+    /// <summary>How the golden value of each attribute is chosen.</summary>
+    public SurvivorshipOptions Survivorship { get; set; } = new();
+
     /// <summary>Probabilistic matching: the trained model and its thresholds.</summary>
     public MatchingOptions Matching { get; set; } = new();
 
@@ -174,4 +177,30 @@ public sealed class MatchingOptions
     /// <summary>A blocking key shared by more records than this stops producing candidate pairs.</summary>
     [Range(2, 1_000_000)]
     public int MaxBlockSize { get; set; } = 1000;
+}
+
+/// <summary>
+/// Survivorship: rules tried in order until one prefers a value — <c>most_recent</c>, <c>source_priority</c>
+/// (channel <c>Priority</c>), <c>most_frequent</c>, <c>most_complete</c>.
+/// </summary>
+public sealed class SurvivorshipOptions
+{
+    /// <summary>Rules for every attribute without its own list.</summary>
+    public List<string> Default { get; set; } = ["most_recent", "source_priority", "most_frequent"];
+
+    /// <summary>Per canonical attribute, e.g. <c>"given_name": ["most_complete", "most_frequent"]</c>.</summary>
+    public Dictionary<string, List<string>> Attributes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The rule a configuration name stands for.</summary>
+    public static bool TryParseRule(string name, out Profiles.SurvivorshipRule rule)
+    {
+        switch (name.Trim().ToLowerInvariant())
+        {
+            case "most_recent": rule = Profiles.SurvivorshipRule.MostRecent; return true;
+            case "source_priority": rule = Profiles.SurvivorshipRule.SourcePriority; return true;
+            case "most_frequent": rule = Profiles.SurvivorshipRule.MostFrequent; return true;
+            case "most_complete": rule = Profiles.SurvivorshipRule.MostComplete; return true;
+            default: rule = default; return false;
+        }
+    }
 }

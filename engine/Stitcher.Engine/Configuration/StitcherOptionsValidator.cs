@@ -82,6 +82,17 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
                 failures.Add($"{key}:{nameof(IdentifierRuleOptions.Attribute)}: '{rule.Attribute}' is not a canonical attribute.");
             }
         }
+        var survivorshipKey = $"{Prefix}{nameof(StitcherOptions.Survivorship)}";
+        ValidateRules(options.Survivorship.Default, $"{survivorshipKey}:{nameof(SurvivorshipOptions.Default)}", failures);
+        foreach (var (attribute, rules) in options.Survivorship.Attributes)
+        {
+            var key = $"{survivorshipKey}:{nameof(SurvivorshipOptions.Attributes)}:{attribute}";
+            if (!CanonicalAttributes.TryParse(attribute, out _))
+            {
+                failures.Add($"{key}: '{attribute}' is not a canonical attribute.");
+            }
+            ValidateRules(rules, key, failures);
+        }
         foreach (var (sinkName, sink) in options.Sinks)
         {
             if (string.IsNullOrWhiteSpace(sink.Plugin))
@@ -90,6 +101,21 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
             }
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateRules(List<string> rules, string key, List<string> failures)
+    {
+        if (rules.Count == 0)
+        {
+            failures.Add($"{key}: give at least one rule (most_recent, source_priority, most_frequent, most_complete).");
+        }
+        for (var i = 0; i < rules.Count; i++)
+        {
+            if (!SurvivorshipOptions.TryParseRule(rules[i], out _))
+            {
+                failures.Add($"{key}:{i}: '{rules[i]}' is not a survivorship rule (most_recent, source_priority, most_frequent, most_complete).");
+            }
+        }
     }
 
     // A channel without a timestamp column (a snapshot export) gets its file's last-write time.

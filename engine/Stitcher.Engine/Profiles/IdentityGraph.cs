@@ -47,12 +47,14 @@ internal sealed class IdentityGraph
     private readonly List<MatchEvidence> _matches = new(8);
     private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
     private readonly ProbabilisticMatcher? _matcher;
+    private readonly Survivorship _survivorship;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly List<(string Survivor, string Retired)> _merges = [];
     private StoredCounters _counters;
 
-    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null)
+    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null)
     {
+        _survivorship = survivorship ?? Survivorship.Default;
         _store = store;
         _rules = rules;
         _matcher = matcher;
@@ -217,7 +219,7 @@ internal sealed class IdentityGraph
         {
             UpdateMember(profile, record);
         }
-        Survivorship.Apply(profile, record, channelPriority);
+        _survivorship.Apply(profile, record, channelPriority);
         foreach (var (key, entry, _) in _recordIdentifiers)
         {
             entry.ProfileId = profile.Id;
@@ -337,7 +339,7 @@ internal sealed class IdentityGraph
         {
             survivor.MinRecordKey = retired.MinRecordKey;
         }
-        Survivorship.Merge(survivor, retired);
+        _survivorship.Merge(survivor, retired);
         Retire(retiredId, survivor.Id, outcome);
         _counters.Profiles--;
         outcome.ProfilesMerged++;

@@ -1,87 +1,218 @@
+using Stitcher.Engine.Schema;
 using Stitcher.Engine.Store;
 
 namespace Stitcher.Engine.Profiles;
 
-/// <summary>
-/// Picks the golden value per attribute: the most recent non-empty value wins; on equal timestamps the
-/// channel with the higher priority wins, then the smaller record id so that the outcome never depends on order.
-/// </summary>
-internal static class Survivorship
+/// <summary>A way to pick one golden value among the values a profile's records carry.</summary>
+public enum SurvivorshipRule
 {
-    public static void Apply(StoredProfile profile, StoredRecord record, int channelPriority)
+    /// <summary>The value seen most recently.</summary>
+    MostRecent,
+    /// <summary>The value from the highest-priority channel.</summary>
+    SourcePriority,
+    /// <summary>The value carried by the most records.</summary>
+    MostFrequent,
+    /// <summary>The longest value ("12 High Street, Flat 3" over "12 High St").</summary>
+    MostComplete,
+}
+
+/// <summary>
+/// Keeps every distinct value of every attribute with its count, first and last seen, and the channel and record
+/// it was last seen in (multi-valued attributes: all emails, phones, addresses), and picks the golden value per
+/// attribute with the configured rules in fallback order; a tie on every rule goes to the smallest value, so the
+/// outcome never depends on the order records arrived in.
+/// </summary>
+internal sealed class Survivorship
+{
+    /// <summary>Most recent first, then the more trusted channel, then the more frequent value.</summary>
+    public static readonly SurvivorshipRule[] DefaultRules = [SurvivorshipRule.MostRecent, SurvivorshipRule.SourcePriority, SurvivorshipRule.MostFrequent];
+
+    private readonly SurvivorshipRule[][] _rules;
+
+    public Survivorship(SurvivorshipRule[][]? rulesByAttribute = null)
     {
-        if (record.TimestampUtcTicks < profile.FirstSeenUtcTicks)
+        _rules = new SurvivorshipRule[CanonicalAttributes.Count][];
+        for (var i = 0; i < _rules.Length; i++)
         {
-            profile.FirstSeenUtcTicks = record.TimestampUtcTicks;
-        }
-        if (record.TimestampUtcTicks > profile.LastSeenUtcTicks)
-        {
-            profile.LastSeenUtcTicks = record.TimestampUtcTicks;
-        }
-        for (var i = 0; i < record.Display.Length && i < profile.Best.Length; i++)
-        {
-            var value = record.Display[i];
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-            var current = profile.Best[i];
-            if (current is not null && current.Channel == record.Channel && current.RecordId == record.RecordId)
-            {
-                // A new version of the record that gave the current value: it replaces it.
-                current.Value = value;
-                current.TimestampUtcTicks = record.TimestampUtcTicks;
-                continue;
-            }
-            if (current is null || Beats(record.TimestampUtcTicks, channelPriority, record.RecordId, current))
-            {
-                profile.Best[i] = new StoredAttribute
-                {
-                    Value = value,
-                    Channel = record.Channel,
-                    RecordId = record.RecordId,
-                    TimestampUtcTicks = record.TimestampUtcTicks,
-                    ChannelPriority = channelPriority,
-                };
-            }
+            _rules[i] = rulesByAttribute?[i] ?? DefaultRules;
         }
     }
 
-    public static void Merge(StoredProfile survivor, StoredProfile retired)
+    public static Survivorship Default { get; } = new();
+
+    /// <summary>Adds a record's values to the profile and re-picks the golden values they touch.</summary>
+    public void Apply(StoredProfile profile, StoredRecord record, int channelPriority)
     {
-        if (retired.FirstSeenUtcTicks < survivor.FirstSeenUtcTicks)
+        Touch(profile, record.TimestampUtcTicks);
+        EnsureShape(profile);
+        for (var i = 0; i < record.Display.Length && i < CanonicalAttributes.Count; i++)
         {
-            survivor.FirstSeenUtcTicks = retired.FirstSeenUtcTicks;
-        }
-        if (retired.LastSeenUtcTicks > survivor.LastSeenUtcTicks)
-        {
-            survivor.LastSeenUtcTicks = retired.LastSeenUtcTicks;
-        }
-        for (var i = 0; i < retired.Best.Length && i < survivor.Best.Length; i++)
-        {
-            var candidate = retired.Best[i];
-            if (candidate is null)
+            var display = record.Display[i];
+            if (string.IsNullOrEmpty(display) || !IsTracked(i))
             {
                 continue;
             }
-            var current = survivor.Best[i];
-            if (current is null || Beats(candidate.TimestampUtcTicks, candidate.ChannelPriority, candidate.RecordId, current))
+            var key = record.Normalized.Length > i && !string.IsNullOrEmpty(record.Normalized[i]) ? record.Normalized[i]! : display;
+            var values = profile.Values[i] ??= [];
+            Add(values, new StoredValue
             {
-                survivor.Best[i] = candidate;
-            }
+                Value = display,
+                Key = key,
+                Count = 1,
+                FirstSeenUtcTicks = record.TimestampUtcTicks,
+                LastSeenUtcTicks = record.TimestampUtcTicks,
+                Channel = record.Channel,
+                RecordId = record.RecordId,
+                Priority = channelPriority,
+            });
+            profile.Best[i] = Choose(values, _rules[i]);
         }
     }
 
-    private static bool Beats(long timestampTicks, int priority, string recordId, StoredAttribute current)
+    /// <summary>Folds a merged-away profile's values into the survivor and re-picks every golden value.</summary>
+    public void Merge(StoredProfile survivor, StoredProfile retired)
     {
-        if (timestampTicks != current.TimestampUtcTicks)
+        Touch(survivor, retired.FirstSeenUtcTicks);
+        Touch(survivor, retired.LastSeenUtcTicks);
+        EnsureShape(survivor);
+        EnsureShape(retired);
+        for (var i = 0; i < CanonicalAttributes.Count; i++)
         {
-            return timestampTicks > current.TimestampUtcTicks;
+            if (retired.Values[i] is not { Count: > 0 } incoming)
+            {
+                continue;
+            }
+            var values = survivor.Values[i] ??= [];
+            foreach (var value in incoming)
+            {
+                Add(values, value);
+            }
+            survivor.Best[i] = Choose(values, _rules[i]);
         }
-        if (priority != current.ChannelPriority)
+    }
+
+    /// <summary>Recomputes a profile from scratch from its member records (after an update, a delete or a split).</summary>
+    public void Rebuild(StoredProfile profile, IReadOnlyList<(StoredRecord Record, int Priority)> members)
+    {
+        profile.FirstSeenUtcTicks = long.MaxValue;
+        profile.LastSeenUtcTicks = long.MinValue;
+        profile.Values = new List<StoredValue>?[CanonicalAttributes.Count];
+        profile.Best = new StoredAttribute?[CanonicalAttributes.Count];
+        foreach (var (record, priority) in members)
         {
-            return priority > current.ChannelPriority;
+            Apply(profile, record, priority);
         }
-        return string.CompareOrdinal(recordId, current.RecordId) < 0;
+    }
+
+    /// <summary>record_id, timestamp and event_type differ on every record: golden values, not value lists, for those.</summary>
+    private static bool IsTracked(int attribute) =>
+        (CanonicalAttribute)attribute is not (CanonicalAttribute.RecordId or CanonicalAttribute.Timestamp or CanonicalAttribute.EventType);
+
+    private static void Touch(StoredProfile profile, long ticks)
+    {
+        if (ticks == long.MaxValue || ticks == long.MinValue)
+        {
+            return;
+        }
+        if (ticks < profile.FirstSeenUtcTicks)
+        {
+            profile.FirstSeenUtcTicks = ticks;
+        }
+        if (ticks > profile.LastSeenUtcTicks)
+        {
+            profile.LastSeenUtcTicks = ticks;
+        }
+    }
+
+    private static void EnsureShape(StoredProfile profile)
+    {
+        if (profile.Values.Length < CanonicalAttributes.Count)
+        {
+            var values = profile.Values;
+            Array.Resize(ref values, CanonicalAttributes.Count);
+            profile.Values = values;
+        }
+        if (profile.Best.Length < CanonicalAttributes.Count)
+        {
+            var best = profile.Best;
+            Array.Resize(ref best, CanonicalAttributes.Count);
+            profile.Best = best;
+        }
+    }
+
+    private static void Add(List<StoredValue> values, StoredValue incoming)
+    {
+        foreach (var value in values)
+        {
+            if (!string.Equals(value.Key, incoming.Key, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            value.Count += incoming.Count;
+            value.FirstSeenUtcTicks = Math.Min(value.FirstSeenUtcTicks, incoming.FirstSeenUtcTicks);
+            value.Priority = Math.Max(value.Priority, incoming.Priority);
+            if (incoming.LastSeenUtcTicks > value.LastSeenUtcTicks
+                || (incoming.LastSeenUtcTicks == value.LastSeenUtcTicks && string.CompareOrdinal(incoming.RecordId, value.RecordId) < 0))
+            {
+                value.LastSeenUtcTicks = incoming.LastSeenUtcTicks;
+                value.Value = incoming.Value;
+                value.Channel = incoming.Channel;
+                value.RecordId = incoming.RecordId;
+            }
+            return;
+        }
+        values.Add(new StoredValue
+        {
+            Value = incoming.Value,
+            Key = incoming.Key,
+            Count = incoming.Count,
+            FirstSeenUtcTicks = incoming.FirstSeenUtcTicks,
+            LastSeenUtcTicks = incoming.LastSeenUtcTicks,
+            Channel = incoming.Channel,
+            RecordId = incoming.RecordId,
+            Priority = incoming.Priority,
+        });
+    }
+
+    private static StoredAttribute? Choose(List<StoredValue> values, SurvivorshipRule[] rules)
+    {
+        StoredValue? best = null;
+        foreach (var value in values)
+        {
+            if (best is null || Beats(value, best, rules))
+            {
+                best = value;
+            }
+        }
+        return best is null
+            ? null
+            : new StoredAttribute
+            {
+                Value = best.Value,
+                Channel = best.Channel,
+                RecordId = best.RecordId,
+                TimestampUtcTicks = best.LastSeenUtcTicks,
+                ChannelPriority = best.Priority,
+            };
+    }
+
+    private static bool Beats(StoredValue candidate, StoredValue current, SurvivorshipRule[] rules)
+    {
+        foreach (var rule in rules)
+        {
+            var comparison = rule switch
+            {
+                SurvivorshipRule.MostRecent => candidate.LastSeenUtcTicks.CompareTo(current.LastSeenUtcTicks),
+                SurvivorshipRule.SourcePriority => candidate.Priority.CompareTo(current.Priority),
+                SurvivorshipRule.MostFrequent => candidate.Count.CompareTo(current.Count),
+                SurvivorshipRule.MostComplete => candidate.Value.Length.CompareTo(current.Value.Length),
+                _ => 0,
+            };
+            if (comparison != 0)
+            {
+                return comparison > 0;
+            }
+        }
+        return string.CompareOrdinal(candidate.Key, current.Key) < 0;
     }
 }

@@ -69,6 +69,26 @@ public sealed class StoredProfile
     [Key(5)] public string MinRecordKey { get; set; } = "";
     /// <summary>Incremented with every change event about this profile.</summary>
     [Key(6)] public long Version { get; set; }
+    /// <summary>Every distinct value per canonical attribute ordinal, with counts and first/last seen.</summary>
+    [Key(7)] public List<StoredValue>?[] Values { get; set; } = [];
+}
+
+/// <summary>One distinct value of an attribute within a profile.</summary>
+[MessagePackObject]
+public sealed class StoredValue
+{
+    /// <summary>The value for display, as last seen.</summary>
+    [Key(0)] public string Value { get; set; } = "";
+    /// <summary>The match-ready form: values equal here are one value (ANN@x.org and ann@x.org).</summary>
+    [Key(1)] public string Key { get; set; } = "";
+    [Key(2)] public int Count { get; set; }
+    [Key(3)] public long FirstSeenUtcTicks { get; set; }
+    [Key(4)] public long LastSeenUtcTicks { get; set; }
+    /// <summary>Channel and record of the most recent occurrence.</summary>
+    [Key(5)] public string Channel { get; set; } = "";
+    [Key(6)] public string RecordId { get; set; } = "";
+    /// <summary>The highest priority of the channels that carried it.</summary>
+    [Key(7)] public int Priority { get; set; }
 }
 
 [MessagePackObject]
