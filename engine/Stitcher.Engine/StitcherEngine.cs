@@ -70,7 +70,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             options.Store.PageSizeBytes,
             loggerFactory.CreateLogger<KeyValueStore>());
         _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
-        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship));
+        var priorities = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, channel) in options.Channels)
+        {
+            priorities[name] = channel.Priority;
+        }
+        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship), priorities);
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
@@ -165,6 +170,37 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 Finish(summary, started);
             }
             return summary;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Deletes a channel record. Its profile is re-evaluated: it splits where the record held it together, or
+    /// disappears with its last record; sinks and the change log hear of it. Returns false for an unknown record.
+    /// </summary>
+    public async Task<bool> DeleteRecordAsync(string channel, string recordId, CancellationToken cancellationToken = default)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _outcome.Clear();
+            bool deleted;
+            try
+            {
+                deleted = _graph.Delete(channel, recordId, _outcome);
+                _graph.Flush();
+            }
+            catch
+            {
+                _graph.Discard();
+                throw;
+            }
+            QueueForSinks(_outcome);
+            await DeliverAsync(cancellationToken).ConfigureAwait(false);
+            return deleted;
         }
         finally
         {
@@ -551,12 +587,18 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _deadLetters.Flush();
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
-        foreach (var id in _outcome.RetiredProfiles)
+        QueueForSinks(_outcome);
+    }
+
+    /// <summary>Remembers what sinks must hear: changed profiles, and retired ids (which are no longer changed).</summary>
+    private void QueueForSinks(LinkOutcome outcome)
+    {
+        foreach (var id in outcome.RetiredProfiles)
         {
             _undelivered.Remove(id);
             _retiredUndelivered.Add(id);
         }
-        _undelivered.UnionWith(_outcome.ChangedProfiles);
+        _undelivered.UnionWith(outcome.ChangedProfiles);
     }
 
     private string? SourceFieldOf(string channel, CanonicalAttribute attribute) =>

@@ -306,6 +306,60 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task UpdatedRecord_NoLongerBridges_ProfileSplitsAndUnrelatedProfilesAreUntouched()
+    {
+        // c2 bridges c1 (email) and c3 (phone); c9 is somebody else.
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Ann,Lee,ann@example.org,+14155550132,2026-01-02T00:00:00Z",
+            "c3,Ann,Lee,,+14155550132,2026-01-03T00:00:00Z",
+            "c9,Bob,Stone,bob@example.org,,2026-01-04T00:00:00Z");
+        var sink = new ListSink();
+        await using var engine = NewEngine(sink);
+        await engine.RunOnceAsync();
+        var merged = engine.FindProfileIdByRecord("crm", "c1")!;
+        Assert.Equal(merged, engine.FindProfileIdByRecord("crm", "c3"));
+        var bob = engine.Explain(engine.FindProfileIdByRecord("crm", "c9")!)!.Profile;
+        var sequenceBefore = engine.ReadChanges().Last().Sequence;
+
+        // c2 is re-sent with a corrected email and without the phone.
+        File.AppendAllText(CrmPath, "c2,Ann,Lee,ann.lee@work.example,,2026-02-01T00:00:00Z\r\n");
+        await engine.RunOnceAsync();
+
+        Assert.Equal(merged, engine.FindProfileIdByRecord("crm", "c1"));
+        var split = engine.FindProfileIdByRecord("crm", "c3")!;
+        Assert.NotEqual(merged, split);
+        // c1, c3 and the new c2 are three profiles now, and Bob is the fourth.
+        Assert.Equal(4, engine.TotalProfiles);
+        Assert.Single(engine.Explain(merged)!.Members);
+        Assert.Equal(4, engine.TotalRecords);
+        var changes = engine.ReadChanges(sequenceBefore);
+        Assert.Contains(changes, c => c.Type == ChangeEventType.ProfileSplit && c.ProfileId == merged);
+        Assert.DoesNotContain(changes, c => c.ProfileId == bob.Id);
+        Assert.Equal("+14155550132", sink.Latest[split].Attributes["phone"].Value);
+        Assert.False(sink.Latest[merged].Attributes.ContainsKey("phone"));
+    }
+
+    [Fact]
+    public async Task DeleteRecord_LastRecordOfItsProfile_ProfileIsDeletedEverywhere()
+    {
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z", "c9,Bob,Stone,bob@example.org,,2026-01-04T00:00:00Z");
+        var sink = new ListSink();
+        await using var engine = NewEngine(sink);
+        await engine.RunOnceAsync();
+        var ann = engine.FindProfileIdByRecord("crm", "c1")!;
+
+        Assert.True(await engine.DeleteRecordAsync("crm", "c1"));
+
+        Assert.Null(engine.FindProfileIdByRecord("crm", "c1"));
+        Assert.Null(engine.GetProfile(ann));
+        Assert.Equal((1L, 1L), (engine.TotalProfiles, engine.TotalRecords));
+        Assert.Contains(ann, sink.Retired);
+        Assert.Equal(ChangeEventType.ProfileDeleted, engine.ReadChanges().Last().Type);
+        Assert.False(await engine.DeleteRecordAsync("crm", "c1"));
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();

@@ -110,6 +110,24 @@ internal sealed class ProbabilisticMatcher
         && levels[(int)MatchField.Email] != ComparisonLevel.Exact
         && levels[(int)MatchField.NationalId] == ComparisonLevel.Missing;
 
+    /// <summary>The record now belongs to another profile (after a split).</summary>
+    public void Reassign(string recordKey, string profileId)
+    {
+        if (_positionByKey.TryGetValue(recordKey, out var position))
+        {
+            _profiles[position] = profileId;
+        }
+    }
+
+    /// <summary>The record was deleted: it is never a candidate again.</summary>
+    public void Remove(string recordKey)
+    {
+        if (_positionByKey.Remove(recordKey, out var position))
+        {
+            _replaced[position] = true;
+        }
+    }
+
     /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>
     public void Add(MatchRecord record, string profileId)
     {

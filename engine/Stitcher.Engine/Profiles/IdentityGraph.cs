@@ -50,10 +50,14 @@ internal sealed class IdentityGraph
     private readonly Survivorship _survivorship;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly List<(string Survivor, string Retired)> _merges = [];
+    private readonly List<(ChangeEventType Type, string ProfileId, string? Related)> _lifecycle = [];
+    private readonly IReadOnlyDictionary<string, int> _channelPriorities;
     private StoredCounters _counters;
 
-    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null)
+    public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null,
+        IReadOnlyDictionary<string, int>? channelPriorities = null)
     {
+        _channelPriorities = channelPriorities ?? new Dictionary<string, int>();
         _survivorship = survivorship ?? Survivorship.Default;
         _store = store;
         _rules = rules;
@@ -72,7 +76,6 @@ internal sealed class IdentityGraph
     public void Link(StoredRecord record, int channelPriority, LinkOutcome outcome)
     {
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
-        string? previousProfileId = null;
         if (_store.TryRead<StoredRecord>(recordKey, out var previous))
         {
             if (previous.TimestampUtcTicks == record.TimestampUtcTicks && SameValues(previous.Normalized, record.Normalized))
@@ -80,7 +83,9 @@ internal sealed class IdentityGraph
                 outcome.RecordsUnchanged++;
                 return;
             }
-            previousProfileId = ResolveProfileId(previous.ProfileId);
+            // A new version replaces the old one: the old version leaves its profile (which splits if nothing else
+            // holds it together), then the new version is linked like any new record.
+            Detach(previous, outcome);
         }
         else
         {
@@ -90,10 +95,6 @@ internal sealed class IdentityGraph
         _candidateIds.Clear();
         _recordIdentifiers.Clear();
         record.Evidence.Clear();
-        if (previousProfileId is not null)
-        {
-            _candidateIds.Add(previousProfileId);
-        }
         var person = PersonSketch.Of(record.Normalized);
         for (var i = 0; i < _rules.Count; i++)
         {
@@ -211,14 +212,7 @@ internal sealed class IdentityGraph
         }
 
         record.ProfileId = profile.Id;
-        if (previousProfileId is null)
-        {
-            profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
-        }
-        else
-        {
-            UpdateMember(profile, record);
-        }
+        profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
         _survivorship.Apply(profile, record, channelPriority);
         foreach (var (key, entry, _) in _recordIdentifiers)
         {
@@ -235,6 +229,221 @@ internal sealed class IdentityGraph
         outcome.RecordsLinked++;
     }
 
+    /// <summary>Deletes a record: it leaves its profile, which splits or disappears as its remaining links allow.</summary>
+    public bool Delete(string channel, string recordId, LinkOutcome outcome)
+    {
+        var recordKey = StoreKeys.Record(channel, recordId);
+        if (!_store.TryRead<StoredRecord>(recordKey, out var record))
+        {
+            return false;
+        }
+        Detach(record, outcome);
+        _store.Delete(recordKey);
+        _matcher?.Remove(recordKey);
+        _counters.Records--;
+        return true;
+    }
+
+    /// <summary>
+    /// Takes a record out of its profile and re-derives the rest from the links that remain between the other
+    /// members (shared identifiers still in force, probabilistic evidence between them): one connected group keeps
+    /// going, several become separate profiles (ProfileSplit), none deletes the profile (ProfileDeleted). Each
+    /// resulting profile's id comes from its smallest record key, its golden values are rebuilt from its records,
+    /// and its members' identifier entries and matcher entries point at it. Unrelated profiles are not touched.
+    /// </summary>
+    private void Detach(StoredRecord record, LinkOutcome outcome)
+    {
+        var profileId = ResolveProfileId(record.ProfileId);
+        if (!TryLoadProfile(profileId, out var profile))
+        {
+            return;
+        }
+        profile.Members.RemoveAll(m => m.Channel == record.Channel && m.RecordId == record.RecordId);
+        if (profile.Members.Count == 0)
+        {
+            _dirtyProfiles.Remove(profileId);
+            _store.Delete(StoreKeys.Profile(profileId));
+            _counters.Profiles--;
+            outcome.ChangedProfiles.Remove(profileId);
+            outcome.RetiredProfiles.Add(profileId);
+            if (!_created.Remove(profileId))
+            {
+                _lifecycle.Add((ChangeEventType.ProfileDeleted, profileId, null));
+            }
+            return;
+        }
+
+        var members = new List<StoredRecord>(profile.Members.Count);
+        foreach (var member in profile.Members)
+        {
+            if (_store.TryRead<StoredRecord>(StoreKeys.Record(member.Channel, member.RecordId), out var memberRecord))
+            {
+                members.Add(memberRecord);
+            }
+        }
+        var components = Components(members);
+        var keepsId = false;
+        string? firstId = null;
+        foreach (var component in components)
+        {
+            var minKey = StoreKeys.Record(component[0].Channel, component[0].RecordId);
+            foreach (var member in component)
+            {
+                var key = StoreKeys.Record(member.Channel, member.RecordId);
+                if (string.CompareOrdinal(key, minKey) < 0)
+                {
+                    minKey = key;
+                }
+            }
+            var id = NewProfileId(minKey);
+            firstId ??= id;
+            var piece = new StoredProfile { Id = id, MinRecordKey = minKey, Version = id == profileId ? profile.Version : 0, Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            var withPriorities = new List<(StoredRecord, int)>(component.Count);
+            foreach (var member in component)
+            {
+                piece.Members.Add(new StoredMember { Channel = member.Channel, RecordId = member.RecordId, TimestampUtcTicks = member.TimestampUtcTicks });
+                withPriorities.Add((member, _channelPriorities.TryGetValue(member.Channel, out var priority) ? priority : 0));
+                Repoint(member, id);
+            }
+            _survivorship.Rebuild(piece, withPriorities);
+            _dirtyProfiles[id] = piece;
+            outcome.ChangedProfiles.Add(id);
+            if (id == profileId)
+            {
+                keepsId = true;
+            }
+            else
+            {
+                _counters.Profiles++;
+                outcome.ProfilesCreated++;
+                _lifecycle.Add((ChangeEventType.ProfileSplit, profileId, id));
+            }
+        }
+        if (!keepsId)
+        {
+            // The record that gave the profile its id left: the id becomes an alias of the piece with the smallest key.
+            _dirtyProfiles.Remove(profileId);
+            _store.Delete(StoreKeys.Profile(profileId));
+            _store.Write(StoreKeys.Alias(profileId), firstId!);
+            _counters.Profiles--;
+            outcome.ChangedProfiles.Remove(profileId);
+            outcome.RetiredProfiles.Add(profileId);
+        }
+    }
+
+    /// <summary>Connected groups of records under the links that still hold, smallest record key first.</summary>
+    private List<List<StoredRecord>> Components(List<StoredRecord> members)
+    {
+        var parent = new int[members.Count];
+        for (var i = 0; i < parent.Length; i++)
+        {
+            parent[i] = i;
+        }
+        int Find(int x)
+        {
+            while (parent[x] != x)
+            {
+                parent[x] = parent[parent[x]];
+                x = parent[x];
+            }
+            return x;
+        }
+        void Union(int a, int b) => parent[Find(a)] = Find(b);
+
+        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byIdentifier = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < members.Count; i++)
+        {
+            byKey[StoreKeys.Record(members[i].Channel, members[i].RecordId)] = i;
+        }
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            foreach (var rule in _rules)
+            {
+                var value = member.Normalized[(int)rule.Attribute];
+                if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
+                {
+                    continue;
+                }
+                var key = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? member.Channel : null, value);
+                if (TryGetIdentifier(key, out var entry) && entry.Disabled)
+                {
+                    continue;
+                }
+                if (byIdentifier.TryGetValue(key, out var other))
+                {
+                    Union(i, other);
+                }
+                else
+                {
+                    byIdentifier[key] = i;
+                }
+            }
+            foreach (var evidence in member.Evidence)
+            {
+                if (evidence.Kind == StoredEvidence.Probabilistic && evidence.OtherRecord is not null && byKey.TryGetValue(evidence.OtherRecord, out var other))
+                {
+                    Union(i, other);
+                }
+            }
+        }
+        var groups = new Dictionary<int, List<StoredRecord>>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var root = Find(i);
+            if (!groups.TryGetValue(root, out var group))
+            {
+                group = [];
+                groups[root] = group;
+            }
+            group.Add(members[i]);
+        }
+        var result = groups.Values.ToList();
+        result.Sort(static (a, b) => string.CompareOrdinal(MinKey(a), MinKey(b)));
+        return result;
+    }
+
+    private static string MinKey(List<StoredRecord> group)
+    {
+        var min = StoreKeys.Record(group[0].Channel, group[0].RecordId);
+        foreach (var record in group)
+        {
+            var key = StoreKeys.Record(record.Channel, record.RecordId);
+            if (string.CompareOrdinal(key, min) < 0)
+            {
+                min = key;
+            }
+        }
+        return min;
+    }
+
+    /// <summary>Points a member record, its identifier entries and its matcher entry at its (new) profile.</summary>
+    private void Repoint(StoredRecord member, string profileId)
+    {
+        var recordKey = StoreKeys.Record(member.Channel, member.RecordId);
+        if (member.ProfileId != profileId)
+        {
+            member.ProfileId = profileId;
+            _store.Write(recordKey, member);
+        }
+        foreach (var rule in _rules)
+        {
+            var value = member.Normalized[(int)rule.Attribute];
+            if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
+            {
+                continue;
+            }
+            var key = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? member.Channel : null, value);
+            if (TryGetIdentifier(key, out var entry) && !entry.Disabled && ResolveProfileId(entry.ProfileId) != profileId)
+            {
+                entry.ProfileId = profileId;
+                _identifierCache[key] = entry;
+            }
+        }
+        _matcher?.Reassign(recordKey, profileId);
+    }
+
     /// <summary>Writes every profile touched since the last flush, and the counters.</summary>
     public void Flush()
     {
@@ -246,6 +455,10 @@ internal sealed class IdentityGraph
                 AppendChange(ChangeEventType.ProfileMerged, merged.Id, retired, at);
             }
         }
+        foreach (var (type, profileId, related) in _lifecycle)
+        {
+            AppendChange(type, profileId, related, at);
+        }
         foreach (var (id, profile) in _dirtyProfiles)
         {
             profile.Version++;
@@ -255,6 +468,7 @@ internal sealed class IdentityGraph
         _dirtyProfiles.Clear();
         _created.Clear();
         _merges.Clear();
+        _lifecycle.Clear();
         foreach (var (key, entry) in _identifierCache)
         {
             _store.Write(key, entry);
@@ -277,6 +491,7 @@ internal sealed class IdentityGraph
         _dirtyProfiles.Clear();
         _created.Clear();
         _merges.Clear();
+        _lifecycle.Clear();
         _identifierCache.Clear();
         _counters = _store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
     }
@@ -316,6 +531,15 @@ internal sealed class IdentityGraph
             return true;
         }
         return _store.TryRead(identifierKey, out entry);
+    }
+
+    private bool TryLoadProfile(string profileId, out StoredProfile profile)
+    {
+        if (_dirtyProfiles.TryGetValue(profileId, out profile!))
+        {
+            return true;
+        }
+        return _store.TryRead(StoreKeys.Profile(profileId), out profile);
     }
 
     private StoredProfile LoadProfile(string profileId)
@@ -379,19 +603,6 @@ internal sealed class IdentityGraph
     {
         var sequence = ++_counters.ChangeSequence;
         _store.Write(StoreKeys.Change(sequence), new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
-    }
-
-    private static void UpdateMember(StoredProfile profile, StoredRecord record)
-    {
-        foreach (var member in profile.Members)
-        {
-            if (member.Channel == record.Channel && member.RecordId == record.RecordId)
-            {
-                member.TimestampUtcTicks = record.TimestampUtcTicks;
-                return;
-            }
-        }
-        profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
     }
 
     private static bool SameValues(string?[] left, string?[] right)
