@@ -360,6 +360,29 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Link_RecordBridgingTwoProfilesOfDifferentPeople_JoinsOnlyTheCompatibleOne()
+    {
+        // Even with the phone trusted without limit, a record cannot join Ann (1980) to Zed (1955).
+        File.WriteAllText(CrmPath, "id,first,last,email,phone,dob,updated\r\n"
+            + "c1,Ann,Lee,ann@example.org,,1980-01-01,2026-01-01T00:00:00Z\r\n"
+            + "c2,Zed,Kim,,+14155550132,1955-05-05,2026-01-02T00:00:00Z\r\n"
+            + "c3,Ann,Lee,ann@example.org,+14155550132,1980-01-01,2026-01-03T00:00:00Z\r\n");
+        await using var engine = NewEngine(configure: options =>
+        {
+            options.Channels["crm"].Mapping["date_of_birth"] = "dob";
+            options.Rules[1].MaxPeople = 0;
+        });
+
+        await engine.RunOnceAsync();
+
+        Assert.Equal(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c3"));
+        var zed = engine.FindProfileIdByRecord("crm", "c2");
+        Assert.NotEqual(zed, engine.FindProfileIdByRecord("crm", "c3"));
+        var refusal = Assert.Single(engine.ExplainRecord("crm", "c3")!.Members.Single(m => m.RecordId == "c3").Evidence, e => e.Kind == "refused");
+        Assert.Equal(zed, refusal.OtherProfile);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();
@@ -387,7 +410,7 @@ public sealed class StitcherEngineTests : IDisposable
 
     private void WritePos(params string[] rows) => File.WriteAllText(PosPath, "receipt,loyalty,phone,at,name\n" + string.Concat(rows.Select(r => r + "\n")));
 
-    private StitcherEngine NewEngine(IProfileSink? sink = null)
+    private StitcherEngine NewEngine(IProfileSink? sink = null, Action<StitcherOptions>? configure = null)
     {
         var options = new StitcherOptions
         {
@@ -422,6 +445,7 @@ public sealed class StitcherEngineTests : IDisposable
                 new IdentifierRuleOptions { Name = "loyalty", Attribute = "loyalty_id" },
             },
         };
+        configure?.Invoke(options);
         return new StitcherEngine(options, sink is null ? null : [sink]);
     }
 

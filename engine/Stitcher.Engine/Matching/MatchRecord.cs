@@ -115,7 +115,8 @@ internal sealed class MatchRecord
         return string.Join(' ', number ?? "", street ?? "", line2 ?? "").Trim();
     }
 
-    private static int ParseDate(string? iso)
+    /// <summary>A normalized ISO date (yyyy-MM-dd) as the yyyymmdd number the date comparator takes; 0 when unknown.</summary>
+    internal static int ParseDate(string? iso)
     {
         // yyyy-MM-dd from the normalizer.
         if (iso is null || iso.Length != 10)

@@ -44,6 +44,10 @@ internal sealed class IdentityGraph
     private readonly Dictionary<string, StoredIdentifier> _identifierCache = new(StringComparer.Ordinal);
     private readonly NameComparator _names = new();
     private readonly List<string> _candidateIds = new(8);
+    private readonly Dictionary<string, double> _strength = new(StringComparer.Ordinal);
+    private readonly List<StoredProfile> _accepted = new(8);
+    private readonly List<(StoredProfile Profile, bool ConflictsWithRecord, double Strength)> _ranked = new(8);
+    private const double IdentifierStrength = 2;
     private readonly List<MatchEvidence> _matches = new(8);
     private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
     private readonly ProbabilisticMatcher? _matcher;
@@ -93,6 +97,7 @@ internal sealed class IdentityGraph
         }
 
         _candidateIds.Clear();
+        _strength.Clear();
         _recordIdentifiers.Clear();
         record.Evidence.Clear();
         var person = PersonSketch.Of(record.Normalized);
@@ -151,6 +156,7 @@ internal sealed class IdentityGraph
             {
                 _candidateIds.Add(profileId);
             }
+            _strength[profileId] = IdentifierStrength;
         }
 
         MatchRecord? matchRecord = null;
@@ -171,11 +177,20 @@ internal sealed class IdentityGraph
                     Levels = match.Levels,
                     Reason = match.Reason,
                 });
-                if (match.Kind == StoredEvidence.Probabilistic && !_candidateIds.Contains(resolved))
+                if (match.Kind == StoredEvidence.Probabilistic)
                 {
-                    _candidateIds.Add(resolved);
+                    if (!_candidateIds.Contains(resolved))
+                    {
+                        _candidateIds.Add(resolved);
+                    }
+                    _strength[resolved] = Math.Max(_strength.GetValueOrDefault(resolved), match.Probability);
                 }
             }
+        }
+
+        if (_candidateIds.Count > 0)
+        {
+            RefuseConflictingCandidates(record);
         }
 
         StoredProfile profile;
@@ -227,6 +242,59 @@ internal sealed class IdentityGraph
         _dirtyProfiles[profile.Id] = profile;
         outcome.ChangedProfiles.Add(profile.Id);
         outcome.RecordsLinked++;
+    }
+
+    /// <summary>
+    /// The cluster-level over-merge guard. When a record points at several profiles, joining them would be a
+    /// transitive merge: they are joined best first (profiles compatible with the record, then identifier rules,
+    /// then match probability), and a profile is left out when it conflicts with a profile already joined:
+    /// different dates of birth and different given names, nothing compatible between them. Each refusal is kept
+    /// as evidence on the record. A record pointing at one profile joins it: the model or the rule decided that.
+    /// </summary>
+    private void RefuseConflictingCandidates(StoredRecord record)
+    {
+        if (_candidateIds.Count < 2)
+        {
+            return;
+        }
+        _ranked.Clear();
+        foreach (var id in _candidateIds)
+        {
+            var candidate = LoadProfile(id);
+            _ranked.Add((candidate, PersonConflict.Between(record, candidate, _names), _strength.GetValueOrDefault(id)));
+        }
+        _ranked.Sort(static (a, b) =>
+        {
+            if (a.ConflictsWithRecord != b.ConflictsWithRecord)
+            {
+                return a.ConflictsWithRecord ? 1 : -1;
+            }
+            var byStrength = b.Strength.CompareTo(a.Strength);
+            return byStrength != 0 ? byStrength : string.CompareOrdinal(a.Profile.MinRecordKey, b.Profile.MinRecordKey);
+        });
+        _candidateIds.Clear();
+        _accepted.Clear();
+        foreach (var (candidate, _, strength) in _ranked)
+        {
+            var conflict = false;
+            for (var j = 0; !conflict && j < _accepted.Count; j++)
+            {
+                conflict = PersonConflict.Between(_accepted[j], candidate, _names);
+            }
+            if (conflict)
+            {
+                record.Evidence.Add(new StoredEvidence
+                {
+                    Kind = StoredEvidence.Refused,
+                    OtherProfile = candidate.Id,
+                    Probability = Math.Min(strength, 1),
+                    Reason = "joining would put different given names and different dates of birth in one profile",
+                });
+                continue;
+            }
+            _accepted.Add(candidate);
+            _candidateIds.Add(candidate.Id);
+        }
     }
 
     /// <summary>Deletes a record: it leaves its profile, which splits or disappears as its remaining links allow.</summary>
