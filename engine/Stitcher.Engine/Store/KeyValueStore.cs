@@ -128,23 +128,41 @@ internal sealed partial class KeyValueStore : IDisposable
     }
 
     /// <summary>
-    /// Visits the live value of every key starting with <paramref name="prefix"/> (latest version only;
-    /// deleted keys skipped). Used at start-up to rebuild in-memory indexes; not for hot paths.
+    /// Visits the live value of every key starting with <paramref name="prefix"/>, each key once; deleted keys are
+    /// skipped. Used at start-up to rebuild in-memory indexes, and for listings; not for hot paths.
     /// </summary>
+    /// <remarks>
+    /// FASTER 2.6.5's session iterator can yield keys with stale values and zero-padded phantom keys
+    /// (microsoft/FASTER#962, #885), so it is used only to find candidate keys: each one is then read by key,
+    /// which always returns the live value or nothing.
+    /// </remarks>
     public void ScanPrefix<T>(string prefix, Action<string, T> visit)
     {
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
+        var keys = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         _session.CompletePending(wait: true);
-        using var iterator = _session.Iterate();
-        while (iterator.GetNext(out _))
+        using (var iterator = _session.Iterate())
         {
-            var key = iterator.GetKey().AsReadOnlySpan();
-            if (!key.StartsWith(prefixBytes))
+            while (iterator.GetNext(out _))
             {
-                continue;
+                var key = iterator.GetKey().AsReadOnlySpan();
+                if (key.StartsWith(prefixBytes) && !key.Contains((byte)0))
+                {
+                    var text = Encoding.UTF8.GetString(key);
+                    if (seen.Add(text))
+                    {
+                        keys.Add(text);
+                    }
+                }
             }
-            var value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(iterator.GetValue().AsReadOnlySpan().ToArray()), StoreSerializer.Options);
-            visit(Encoding.UTF8.GetString(key), value);
+        }
+        foreach (var key in keys)
+        {
+            if (TryRead<T>(key, out var value))
+            {
+                visit(key, value);
+            }
         }
     }
 

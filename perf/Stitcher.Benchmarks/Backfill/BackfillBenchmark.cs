@@ -49,6 +49,11 @@ internal static class BackfillBenchmark
     {
         // A command-line harness: its tables and progress lines read the same everywhere.
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
         if (!TryParseArguments(args, out var records, out var seed, out var keep, out var error))
         {
             Console.Error.WriteLine(error);
@@ -211,6 +216,8 @@ internal static class BackfillBenchmark
             BaseDirectory = work,
             DataDirectory = "data",
             DefaultRegion = "US",
+            // As stitcher.json: POS has no country column, so a domestic Korean number is read as KR when it is not a US one.
+            FallbackPhoneRegions = ["KR"],
             BatchSize = BatchSize,
             Rules =
             [
@@ -382,11 +389,6 @@ internal static class BackfillBenchmark
         for (var i = 0; i < args.Length; i++)
         {
             var name = args[i];
-            if (name is "-h" or "--help")
-            {
-                error = "";
-                return false;
-            }
             if (i + 1 >= args.Length)
             {
                 error = $"{name} needs a value.";

@@ -22,7 +22,7 @@ internal static class StageTimings
     public static async Task<StageFigures> MeasureAsync(StitcherOptions options, GeneratedChannels generated)
     {
         var parse = await TimeAsync(options, generated, normalizer: null).ConfigureAwait(false);
-        var parseAndNormalize = await TimeAsync(options, generated, new RecordNormalizer(options.DefaultRegion, options.DayFirstDates)).ConfigureAwait(false);
+        var parseAndNormalize = await TimeAsync(options, generated, new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions)).ConfigureAwait(false);
         return new StageFigures(parse.TotalSeconds, Math.Max(0, (parseAndNormalize - parse).TotalSeconds));
     }
 

@@ -253,7 +253,7 @@ internal sealed partial class SyntheticChannelGenerator
         var hasCountry = countryRoll >= 0.15;
         if (!rng.Chance(0.08))
         {
-            // A Korean number in domestic format reads only when the row says the country is Korea.
+            // A Korean number in domestic format reads as Korean when the row says so, else only through a fallback region.
             AppendPhone(row, person.Phone, person.Korean ? rng.Below(6) : rng.Below(7), ref rng);
         }
         row.Append(',');
@@ -292,7 +292,7 @@ internal sealed partial class SyntheticChannelGenerator
         AppendCsv(row, PosName(person, ref rng)).Append(',');
         if (rng.Chance(0.75))
         {
-            // The POS export has no country column: a Korean number written the domestic way fails under the default region.
+            // The POS export has no country column: a Korean number written the domestic way reads only through a fallback region.
             var style = person.Korean ? (rng.Chance(0.75) ? 3 + rng.Below(3) : rng.Below(3)) : rng.Below(7);
             AppendPhone(row, person.Phone, style, ref rng);
         }
