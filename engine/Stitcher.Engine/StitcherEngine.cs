@@ -30,6 +30,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly KeyValueStore _store;
     private readonly IdentityGraph _graph;
     private readonly ProbabilisticMatcher? _matcher;
+    private readonly JourneyMap _journey;
     private readonly RecordNormalizer _normalizer;
     private readonly DeadLetterWriter _deadLetters;
     private readonly Dictionary<string, ChannelSource> _channels = new(StringComparer.OrdinalIgnoreCase);
@@ -70,12 +71,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             options.Store.PageSizeBytes,
             loggerFactory.CreateLogger<KeyValueStore>());
         _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
+        _journey = new JourneyMap(options.Journey);
         var priorities = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, channel) in options.Channels)
         {
             priorities[name] = channel.Priority;
         }
-        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship), priorities);
+        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship, _journey), priorities);
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
@@ -229,7 +231,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         try
         {
             return _graph.TryGetRecord(channel, recordId, out var record) && _graph.TryGetProfile(record.ProfileId, out var profile)
-                ? ProfileView.ToStitched(profile)
+                ? ProfileView.ToStitched(profile, _journey)
                 : null;
         }
         finally
@@ -280,7 +282,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 members.Add(new RecordExplanation(record.Channel, record.RecordId, new DateTimeOffset(record.TimestampUtcTicks, TimeSpan.Zero),
                     record.SourceFile, record.SourceLine, evidence));
             }
-            return new ProfileExplanation(ProfileView.ToStitched(profile), members);
+            return new ProfileExplanation(ProfileView.ToStitched(profile, _journey), members);
         }
         finally
         {
@@ -340,7 +342,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _gate.Wait();
         try
         {
-            return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile) : null;
+            return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile, _journey) : null;
         }
         finally
         {
@@ -402,7 +404,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         return matcher;
     }
 
-    private static Survivorship CreateSurvivorship(SurvivorshipOptions options)
+    private static Survivorship CreateSurvivorship(SurvivorshipOptions options, JourneyMap journey)
     {
         static SurvivorshipRule[] Parse(List<string> names)
         {
@@ -417,7 +419,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             return rules;
         }
         var byAttribute = new SurvivorshipRule[CanonicalAttributes.Count][];
-        var defaults = Parse(options.Default);
+        var defaults = options.Default.Count == 0 ? Survivorship.DefaultRules : Parse(options.Default);
         Array.Fill(byAttribute, defaults);
         foreach (var (name, rules) in options.Attributes)
         {
@@ -426,7 +428,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 byAttribute[(int)attribute] = Parse(rules);
             }
         }
-        return new Survivorship(byAttribute);
+        return new Survivorship(byAttribute, journey);
     }
 
     private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)
@@ -662,7 +664,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             if (_graph.TryGetProfile(id, out var profile) && profile.Id == id)
             {
-                chunk.Add(ProfileView.ToStitched(profile));
+                chunk.Add(ProfileView.ToStitched(profile, _journey));
             }
             if (chunk.Count == DeliveryChunkSize)
             {

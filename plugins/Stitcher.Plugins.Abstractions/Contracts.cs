@@ -58,7 +58,31 @@ public sealed record StitchedProfile(
     IReadOnlyDictionary<string, ProfileAttribute> Attributes,
     IReadOnlyList<SourceRecordRef> Records,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen)
+{
+    /// <summary>The customer's journey across the profile's records; null when the host does not track journeys.</summary>
+    public ProfileTimeline? Timeline { get; init; }
+
+    /// <summary>
+    /// The B2B accounts the customer belongs to, each prefixed by its kind: <c>company:</c> and a normalized company
+    /// name (legal forms dropped), <c>domain:</c> and a business email domain. Empty for consumers.
+    /// </summary>
+    public IReadOnlyList<string> Accounts { get; init; } = [];
+}
+
+/// <summary>A customer's journey: every source record of a profile is one touchpoint.</summary>
+/// <param name="TouchpointsByStage">Touchpoints per journey stage (e.g. <c>Interest</c>, <c>Action</c>); stages without any are absent.</param>
+/// <param name="TouchpointsByContext">
+/// Touchpoints per context category of their channel (<c>relationship &amp; transactional</c>, <c>personal &amp; social</c>,
+/// <c>situational / real-time</c>); categories without any are absent.
+/// </param>
+/// <param name="LastTouchByChannel">When each channel last saw the customer.</param>
+/// <param name="CurrentStage">Stage of the most recent touchpoint that has one; null when none has.</param>
+public sealed record ProfileTimeline(
+    IReadOnlyDictionary<string, int> TouchpointsByStage,
+    IReadOnlyDictionary<string, int> TouchpointsByContext,
+    IReadOnlyDictionary<string, DateTimeOffset> LastTouchByChannel,
+    string? CurrentStage);
 
 /// <summary>A golden attribute value and its lineage.</summary>
 /// <param name="Value">The value for display.</param>

@@ -383,6 +383,29 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task StitchedProfile_CarriesJourneyTimelineAndB2BAccounts()
+    {
+        WriteCrm("c1,Ann,Lee,ann@acme-industries.example,+14155550132,2026-01-01T00:00:00Z");
+        WritePos("r1,,+14155550132,2026-02-01T00:00:00Z,", "r2,,+14155550132,2026-03-01T00:00:00Z,");
+        await using var engine = NewEngine(configure: options =>
+        {
+            options.Journey.ChannelStages["pos"] = "Action";
+            options.Journey.ChannelContexts["pos"] = "relationship & transactional";
+        });
+
+        await engine.RunOnceAsync();
+
+        var profile = engine.FindProfileByRecord("crm", "c1")!;
+        Assert.NotNull(profile.Timeline);
+        Assert.Equal(2, profile.Timeline!.TouchpointsByStage["Action"]);
+        Assert.Equal(2, profile.Timeline.TouchpointsByContext["relationship & transactional"]);
+        Assert.Equal("Action", profile.Timeline.CurrentStage);
+        Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), profile.Timeline.LastTouchByChannel["pos"]);
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), profile.Timeline.LastTouchByChannel["crm"]);
+        Assert.Contains("domain:acme-industries.example", profile.Accounts);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();

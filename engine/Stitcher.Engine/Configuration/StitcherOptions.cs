@@ -63,6 +63,9 @@ public sealed class StitcherOptions
     /// <summary>How the golden value of each attribute is chosen.</summary>
     public SurvivorshipOptions Survivorship { get; set; } = new();
 
+    /// <summary>Journey stages, channel contexts and B2B account detection.</summary>
+    public JourneyOptions Journey { get; set; } = new();
+
     /// <summary>Probabilistic matching: the trained model and its thresholds.</summary>
     public MatchingOptions Matching { get; set; } = new();
 
@@ -185,8 +188,11 @@ public sealed class MatchingOptions
 /// </summary>
 public sealed class SurvivorshipOptions
 {
-    /// <summary>Rules for every attribute without its own list.</summary>
-    public List<string> Default { get; set; } = ["most_recent", "source_priority", "most_frequent"];
+    /// <summary>
+    /// Rules for every attribute without its own list; empty means most_recent, source_priority, most_frequent.
+    /// (Empty by default because the configuration binder appends to a list: a configured list must replace it.)
+    /// </summary>
+    public List<string> Default { get; set; } = [];
 
     /// <summary>Per canonical attribute, e.g. <c>"given_name": ["most_complete", "most_frequent"]</c>.</summary>
     public Dictionary<string, List<string>> Attributes { get; set; } = new(StringComparer.OrdinalIgnoreCase);

@@ -83,7 +83,11 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
             }
         }
         var survivorshipKey = $"{Prefix}{nameof(StitcherOptions.Survivorship)}";
-        ValidateRules(options.Survivorship.Default, $"{survivorshipKey}:{nameof(SurvivorshipOptions.Default)}", failures);
+        if (options.Survivorship.Default.Count > 0)
+        {
+            ValidateRules(options.Survivorship.Default, $"{survivorshipKey}:{nameof(SurvivorshipOptions.Default)}", failures);
+        }
+        failures.AddRange(JourneyOptionsValidator.Validate(options.Journey, $"{Prefix}{nameof(StitcherOptions.Journey)}", options.Channels.Keys));
         foreach (var (attribute, rules) in options.Survivorship.Attributes)
         {
             var key = $"{survivorshipKey}:{nameof(SurvivorshipOptions.Attributes)}:{attribute}";

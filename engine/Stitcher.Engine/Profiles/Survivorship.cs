@@ -28,15 +28,19 @@ internal sealed class Survivorship
     public static readonly SurvivorshipRule[] DefaultRules = [SurvivorshipRule.MostRecent, SurvivorshipRule.SourcePriority, SurvivorshipRule.MostFrequent];
 
     private readonly SurvivorshipRule[][] _rules;
+    private readonly JourneyMap _journey;
 
-    public Survivorship(SurvivorshipRule[][]? rulesByAttribute = null)
+    public Survivorship(SurvivorshipRule[][]? rulesByAttribute = null, JourneyMap? journey = null)
     {
+        _journey = journey ?? s_defaultJourney;
         _rules = new SurvivorshipRule[CanonicalAttributes.Count][];
         for (var i = 0; i < _rules.Length; i++)
         {
             _rules[i] = rulesByAttribute?[i] ?? DefaultRules;
         }
     }
+
+    private static readonly JourneyMap s_defaultJourney = new(new Configuration.JourneyOptions());
 
     public static Survivorship Default { get; } = new();
 
@@ -45,6 +49,7 @@ internal sealed class Survivorship
     {
         Touch(profile, record.TimestampUtcTicks);
         EnsureShape(profile);
+        JourneyTimeline.Apply(profile.Timeline, record, _journey);
         for (var i = 0; i < record.Display.Length && i < CanonicalAttributes.Count; i++)
         {
             var display = record.Display[i];
@@ -76,6 +81,7 @@ internal sealed class Survivorship
         Touch(survivor, retired.LastSeenUtcTicks);
         EnsureShape(survivor);
         EnsureShape(retired);
+        JourneyTimeline.Merge(survivor.Timeline, retired.Timeline);
         for (var i = 0; i < CanonicalAttributes.Count; i++)
         {
             if (retired.Values[i] is not { Count: > 0 } incoming)
@@ -98,6 +104,7 @@ internal sealed class Survivorship
         profile.LastSeenUtcTicks = long.MinValue;
         profile.Values = new List<StoredValue>?[CanonicalAttributes.Count];
         profile.Best = new StoredAttribute?[CanonicalAttributes.Count];
+        profile.Timeline = new StoredTimeline();
         foreach (var (record, priority) in members)
         {
             Apply(profile, record, priority);

@@ -71,6 +71,8 @@ public sealed class StoredProfile
     [Key(6)] public long Version { get; set; }
     /// <summary>Every distinct value per canonical attribute ordinal, with counts and first/last seen.</summary>
     [Key(7)] public List<StoredValue>?[] Values { get; set; } = [];
+    /// <summary>Touchpoints per journey stage and context, last touch per channel, current stage.</summary>
+    [Key(8)] public Profiles.StoredTimeline Timeline { get; set; } = new();
 }
 
 /// <summary>One distinct value of an attribute within a profile.</summary>
