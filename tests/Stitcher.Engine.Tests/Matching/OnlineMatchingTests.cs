@@ -55,6 +55,37 @@ public sealed class OnlineMatchingTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_LabelledFileShuffled_SameClustersAndIdsEveryTime()
+    {
+        var lines = File.ReadAllLines(LabelledFileEvaluatorTests.Dataset("febrl2.csv"));
+        Directory.CreateDirectory(_temp.File("whole"));
+        File.WriteAllLines(_temp.File("whole/all.csv"), lines);
+        var training = await ModelTraining.TrainAsync(Options("whole", "model-data"), [("eval", _temp.File("whole/all.csv"))]);
+        var ids = lines.Skip(1).Select(l => l[..l.IndexOf(',')]).ToList();
+        var random = new Random(99);
+        Dictionary<string, string>? expected = null;
+        for (var run = 0; run < 4; run++)
+        {
+            var folder = $"shuffled{run}";
+            Directory.CreateDirectory(_temp.File(folder));
+            File.WriteAllLines(_temp.File($"{folder}/all.csv"), new[] { lines[0] }.Concat(lines.Skip(1).OrderBy(_ => random.Next())));
+            var options = Options(folder, $"data{run}");
+            Directory.CreateDirectory(_temp.File($"data{run}"));
+            File.Copy(training.ModelPath, StitcherEngine.ModelPath(options));
+            await using var engine = new StitcherEngine(options);
+            await engine.RunOnceAsync();
+            var assignment = ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("eval", id)!);
+            if (expected is null)
+            {
+                expected = assignment;
+                continue;
+            }
+            var differing = ids.Where(id => expected[id] != assignment[id]).ToList();
+            Assert.True(differing.Count == 0, $"run {run}: {differing.Count} records in other profiles, e.g. {string.Join(", ", differing.Take(5))}");
+        }
+    }
+
+    [Fact]
     public async Task Review_NamesakesWithACommonNameAndNothingElse_AreQueuedNotLinked()
     {
         var path = _temp.File("people.csv");
