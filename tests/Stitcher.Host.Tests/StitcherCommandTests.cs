@@ -61,6 +61,33 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ExplainAndDelete_FromTheCommandLine_ShowEvidenceThenRemoveTheRecord()
+    {
+        var configPath = WriteConfig(Config());
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        File.WriteAllLines(Path.Combine(_temp.Path, "in", "a.csv"),
+        [
+            "id,at,email,name",
+            "a1,2026-01-01T00:00:00Z,ann@example.org,Ann",
+            "a2,2026-01-02T00:00:00Z,ann@example.org,Ann",
+        ]);
+        Assert.Equal(0, (await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath)).ExitCode);
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "explain", "--record", "crm:a2", "--json", "--config", configPath);
+
+        Assert.True(exitCode == 0, stderr);
+        var explanation = JsonNode.Parse(stdout)!;
+        Assert.Equal(2, explanation["Members"]!.AsArray().Count);
+        var evidence = explanation["Members"]!.AsArray().Single(m => (string?)m!["RecordId"] == "a2")!["Evidence"]!.AsArray().Single()!;
+        Assert.Equal(("identifier", "email", "crm:a1"), ((string?)evidence["Kind"], (string?)evidence["Rule"], (string?)evidence["OtherRecord"]));
+
+        Assert.Equal(0, (await StitcherProcess.RunAsync(_temp.Path, "delete", "--record", "crm:a1", "--config", configPath)).ExitCode);
+        var after = JsonNode.Parse((await StitcherProcess.RunAsync(_temp.Path, "explain", "--record", "crm:a2", "--json", "--config", configPath)).Stdout)!;
+        Assert.Single(after["Members"]!.AsArray());
+        Assert.Equal(1, CountRows(ProfilesCsv));
+    }
+
+    [Fact]
     public async Task Service_SigTerm_FinishesCheckpointsAndResumesWithoutReReading()
     {
         var configPath = WriteConfig(Config());

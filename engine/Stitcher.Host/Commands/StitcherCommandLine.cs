@@ -153,6 +153,19 @@ internal static class StitcherCommandLine
         explain.SetAction((parse, cancellationToken) => ExplainCommand.ExecuteAsync(
             parse.GetValue(config), parse.GetValue(profileArgument), parse.GetValue(recordOption), parse.GetValue(explainJson), cancellationToken));
 
+        var deleteRecord = new Option<string>("--record")
+        {
+            Description = "The record to delete, written CHANNEL:RECORD_ID.",
+            Required = true,
+            HelpName = "CHANNEL:ID",
+        };
+        var delete = new Command("delete", "Delete one channel record from the store. Its profile is re-evaluated: it splits where the "
+            + "record held it together, or is deleted with its last record; sinks and the change log are told.")
+        {
+            deleteRecord,
+        };
+        delete.SetAction((parse, cancellationToken) => DeleteCommand.ExecuteAsync(parse.GetValue(config), parse.GetRequiredValue(deleteRecord), cancellationToken));
+
         var root = new RootCommand("Stitcher: stitches fragmented customer records from many channels into golden profiles.")
         {
             run,
@@ -161,6 +174,7 @@ internal static class StitcherCommandLine
             evaluate,
             review,
             explain,
+            delete,
         };
         root.Options.Add(config);
         return root;
