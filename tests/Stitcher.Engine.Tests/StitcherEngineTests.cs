@@ -212,6 +212,30 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.NotEqual(ann, engine.FindProfileIdByRecord("crm", "c3"));
     }
 
+    [Theory]
+    [InlineData("c1", "c2", "c3")]
+    [InlineData("c1", "c3", "c2")]
+    [InlineData("c3", "c1", "c2")]
+    [InlineData("c2", "c3", "c1")]
+    public async Task RunOnce_HouseholdLandlineInAnyOrder_SameProfiles(string first, string second, string third)
+    {
+        var rows = new Dictionary<string, string>
+        {
+            ["c1"] = "c1,Ann,Lee,,+14155550132,2026-01-01T00:00:00Z",
+            ["c2"] = "c2,Bob,Lee,,+14155550132,2026-01-02T00:00:00Z",
+            ["c3"] = "c3,Annie,Lee,,+14155550132,2026-01-03T00:00:00Z",
+        };
+        WriteCrm(rows[first], rows[second], rows[third]);
+        await using var engine = NewEngine();
+
+        await engine.RunOnceAsync();
+
+        // The landline is shared by two different people, so it links nobody, whichever record came first.
+        var ids = new[] { "c1", "c2", "c3" }.Select(id => engine.FindProfileIdByRecord("crm", id)).Distinct().Count();
+        Assert.Equal(3, ids);
+        Assert.Equal(3, engine.TotalProfiles);
+    }
+
     [Fact]
     public async Task Explain_Profile_ListsMembersEvidenceAndLineage()
     {

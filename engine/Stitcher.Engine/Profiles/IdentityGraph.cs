@@ -46,6 +46,7 @@ internal sealed class IdentityGraph
     private readonly List<string> _candidateIds = new(8);
     private readonly Dictionary<string, double> _strength = new(StringComparer.Ordinal);
     private readonly List<StoredProfile> _accepted = new(8);
+    private readonly HashSet<string> _resplit = new(StringComparer.Ordinal);
     private readonly List<(StoredProfile Profile, bool ConflictsWithRecord, double Strength)> _ranked = new(8);
     private const double IdentifierStrength = 2;
     private readonly List<MatchEvidence> _matches = new(8);
@@ -125,8 +126,10 @@ internal sealed class IdentityGraph
                 entry.People.Add(person);
                 if (rule.MaxPeople > 0 && entry.People.Count >= rule.MaxPeople)
                 {
-                    // Clearly different people share this value: it identifies nobody from now on.
+                    // Clearly different people share this value: it identifies nobody from now on, and the links
+                    // it made so far are taken back.
                     entry.Disabled = true;
+                    _resplit.Add(entry.ProfileId);
                 }
                 _identifierCache[identifierKey] = entry;
             }
@@ -196,7 +199,7 @@ internal sealed class IdentityGraph
         StoredProfile profile;
         if (_candidateIds.Count == 0)
         {
-            profile = new StoredProfile { Id = NewProfileId(recordKey), MinRecordKey = recordKey, Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey, Best = new StoredAttribute?[CanonicalAttributes.Count] };
             _counters.Profiles++;
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
@@ -242,6 +245,18 @@ internal sealed class IdentityGraph
         _dirtyProfiles[profile.Id] = profile;
         outcome.ChangedProfiles.Add(profile.Id);
         outcome.RecordsLinked++;
+        if (_resplit.Count > 0)
+        {
+            foreach (var id in _resplit)
+            {
+                var resolved = ResolveProfileId(id);
+                if (TryLoadProfile(resolved, out var linked))
+                {
+                    Resplit(resolved, linked, outcome);
+                }
+            }
+            _resplit.Clear();
+        }
     }
 
     /// <summary>
@@ -340,7 +355,17 @@ internal sealed class IdentityGraph
             }
             return;
         }
+        Resplit(profileId, profile, outcome);
+    }
 
+    /// <summary>
+    /// Re-derives a profile from the links that hold between its members now: one connected group keeps going,
+    /// several become separate profiles (ProfileSplit). Used after a member left, and after an identifier that
+    /// linked members was disabled (too many different people share it), so that the result is the same as if
+    /// the identifier had never linked anyone, whatever order the records came in.
+    /// </summary>
+    private void Resplit(string profileId, StoredProfile profile, LinkOutcome outcome)
+    {
         var members = new List<StoredRecord>(profile.Members.Count);
         foreach (var member in profile.Members)
         {
@@ -364,6 +389,10 @@ internal sealed class IdentityGraph
                 }
             }
             var id = NewProfileId(minKey);
+            if (id != profileId)
+            {
+                ClaimId(id);
+            }
             firstId ??= id;
             var piece = new StoredProfile { Id = id, MinRecordKey = minKey, Version = id == profileId ? profile.Version : 0, Best = new StoredAttribute?[CanonicalAttributes.Count] };
             var withPriorities = new List<(StoredRecord, int)>(component.Count);
@@ -644,7 +673,7 @@ internal sealed class IdentityGraph
     private void Rename(StoredProfile profile, string minRecordKey, LinkOutcome outcome)
     {
         var oldId = profile.Id;
-        profile.Id = NewProfileId(minRecordKey);
+        profile.Id = ClaimId(NewProfileId(minRecordKey));
         profile.MinRecordKey = minRecordKey;
         Retire(oldId, profile.Id, outcome);
         if (_created.Remove(oldId))
@@ -665,6 +694,20 @@ internal sealed class IdentityGraph
             // Sinks and the change log only hear of a retirement of a profile they were told about.
             _merges.Add((survivorId, retiredId));
         }
+    }
+
+    /// <summary>
+    /// Ids derive from record keys, so an id retired earlier (its profile merged away) can be needed again when
+    /// that record founds a profile once more, after a split or a delete: it stops being an alias.
+    /// </summary>
+    private string ClaimId(string id)
+    {
+        var alias = StoreKeys.Alias(id);
+        if (_store.TryRead<string>(alias, out _))
+        {
+            _store.Delete(alias);
+        }
+        return id;
     }
 
     private void AppendChange(ChangeEventType type, string profileId, string? relatedProfileId, long atTicks, long version = 0)
