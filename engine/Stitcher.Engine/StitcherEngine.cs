@@ -316,6 +316,33 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// The B2B account view: every profile (contact) whose records name the account, by company
+    /// (<c>company:acme</c>) or business email domain (<c>domain:acme.com</c>); see <see cref="StitchedProfile.Accounts"/>.
+    /// Scans the profiles: an occasional query, not a hot path.
+    /// </summary>
+    public IReadOnlyList<StitchedProfile> ProfilesInAccount(string accountKey)
+    {
+        _gate.Wait();
+        try
+        {
+            var contacts = new List<StitchedProfile>();
+            _store.ScanPrefix<StoredProfile>("P|", (_, profile) =>
+            {
+                if (AccountKey.OfProfile(profile, _journey).Contains(accountKey, StringComparer.Ordinal))
+                {
+                    contacts.Add(ProfileView.ToStitched(profile, _journey));
+                }
+            });
+            contacts.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
+            return contacts;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
     public IReadOnlyList<ReviewPair> ListReviews(int limit = int.MaxValue)
     {

@@ -430,6 +430,25 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task ProfilesInAccount_ContactsByBusinessDomain_ListsThemButNotFreeMailUsers()
+    {
+        WriteCrm(
+            "c1,Ann,Lee,ann@acme-industries.example,,2026-01-01T00:00:00Z",
+            "c2,Bob,Stone,bob@acme-industries.example,,2026-01-02T00:00:00Z",
+            "c3,Cy,Young,cy@gmail.com,,2026-01-03T00:00:00Z");
+        await using var engine = NewEngine();
+        await engine.RunOnceAsync();
+
+        var contacts = engine.ProfilesInAccount("domain:acme-industries.example");
+
+        Assert.Equal(2, contacts.Count);
+        Assert.Equal(
+            new[] { engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2") }.Order(StringComparer.Ordinal),
+            contacts.Select(c => c.Id));
+        Assert.Empty(engine.ProfilesInAccount("domain:gmail.com"));
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();
