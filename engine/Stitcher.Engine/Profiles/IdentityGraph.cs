@@ -234,8 +234,12 @@ internal sealed class IdentityGraph
         _survivorship.Apply(profile, record, channelPriority);
         foreach (var (key, entry, _) in _recordIdentifiers)
         {
-            entry.ProfileId = profile.Id;
-            _identifierCache[key] = entry;
+            // Only new or re-pointed entries are written; an entry already pointing here stays as it is.
+            if (entry.ProfileId != profile.Id)
+            {
+                entry.ProfileId = profile.Id;
+                _identifierCache[key] = entry;
+            }
         }
         _store.Write(recordKey, record);
         if (matchRecord is not null)

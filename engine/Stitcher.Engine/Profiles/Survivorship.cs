@@ -59,18 +59,8 @@ internal sealed class Survivorship
             }
             var key = record.Normalized.Length > i && !string.IsNullOrEmpty(record.Normalized[i]) ? record.Normalized[i]! : display;
             var values = profile.Values[i] ??= [];
-            Add(values, new StoredValue
-            {
-                Value = display,
-                Key = key,
-                Count = 1,
-                FirstSeenUtcTicks = record.TimestampUtcTicks,
-                LastSeenUtcTicks = record.TimestampUtcTicks,
-                Channel = record.Channel,
-                RecordId = record.RecordId,
-                Priority = channelPriority,
-            });
-            profile.Best[i] = Choose(values, _rules[i]);
+            Add(values, display, key, 1, record.TimestampUtcTicks, record.TimestampUtcTicks, record.Channel, record.RecordId, channelPriority);
+            SetBest(profile, i, Choose(values, _rules[i]));
         }
     }
 
@@ -91,9 +81,9 @@ internal sealed class Survivorship
             var values = survivor.Values[i] ??= [];
             foreach (var value in incoming)
             {
-                Add(values, value);
+                Add(values, value.Value, value.Key, value.Count, value.FirstSeenUtcTicks, value.LastSeenUtcTicks, value.Channel, value.RecordId, value.Priority);
             }
-            survivor.Best[i] = Choose(values, _rules[i]);
+            SetBest(survivor, i, Choose(values, _rules[i]));
         }
     }
 
@@ -147,41 +137,40 @@ internal sealed class Survivorship
         }
     }
 
-    private static void Add(List<StoredValue> values, StoredValue incoming)
+    private static void Add(List<StoredValue> values, string display, string key, int count, long firstSeen, long lastSeen, string channel, string recordId, int priority)
     {
         foreach (var value in values)
         {
-            if (!string.Equals(value.Key, incoming.Key, StringComparison.Ordinal))
+            if (!string.Equals(value.Key, key, StringComparison.Ordinal))
             {
                 continue;
             }
-            value.Count += incoming.Count;
-            value.FirstSeenUtcTicks = Math.Min(value.FirstSeenUtcTicks, incoming.FirstSeenUtcTicks);
-            value.Priority = Math.Max(value.Priority, incoming.Priority);
-            if (incoming.LastSeenUtcTicks > value.LastSeenUtcTicks
-                || (incoming.LastSeenUtcTicks == value.LastSeenUtcTicks && string.CompareOrdinal(incoming.RecordId, value.RecordId) < 0))
+            value.Count += count;
+            value.FirstSeenUtcTicks = Math.Min(value.FirstSeenUtcTicks, firstSeen);
+            value.Priority = Math.Max(value.Priority, priority);
+            if (lastSeen > value.LastSeenUtcTicks || (lastSeen == value.LastSeenUtcTicks && string.CompareOrdinal(recordId, value.RecordId) < 0))
             {
-                value.LastSeenUtcTicks = incoming.LastSeenUtcTicks;
-                value.Value = incoming.Value;
-                value.Channel = incoming.Channel;
-                value.RecordId = incoming.RecordId;
+                value.LastSeenUtcTicks = lastSeen;
+                value.Value = display;
+                value.Channel = channel;
+                value.RecordId = recordId;
             }
             return;
         }
         values.Add(new StoredValue
         {
-            Value = incoming.Value,
-            Key = incoming.Key,
-            Count = incoming.Count,
-            FirstSeenUtcTicks = incoming.FirstSeenUtcTicks,
-            LastSeenUtcTicks = incoming.LastSeenUtcTicks,
-            Channel = incoming.Channel,
-            RecordId = incoming.RecordId,
-            Priority = incoming.Priority,
+            Value = display,
+            Key = key,
+            Count = count,
+            FirstSeenUtcTicks = firstSeen,
+            LastSeenUtcTicks = lastSeen,
+            Channel = channel,
+            RecordId = recordId,
+            Priority = priority,
         });
     }
 
-    private static StoredAttribute? Choose(List<StoredValue> values, SurvivorshipRule[] rules)
+    private static StoredValue? Choose(List<StoredValue> values, SurvivorshipRule[] rules)
     {
         StoredValue? best = null;
         foreach (var value in values)
@@ -191,16 +180,23 @@ internal sealed class Survivorship
                 best = value;
             }
         }
-        return best is null
-            ? null
-            : new StoredAttribute
-            {
-                Value = best.Value,
-                Channel = best.Channel,
-                RecordId = best.RecordId,
-                TimestampUtcTicks = best.LastSeenUtcTicks,
-                ChannelPriority = best.Priority,
-            };
+        return best;
+    }
+
+    /// <summary>Updates the golden value in place: most records change no golden value, and then nothing is allocated.</summary>
+    private static void SetBest(StoredProfile profile, int attribute, StoredValue? chosen)
+    {
+        if (chosen is null)
+        {
+            profile.Best[attribute] = null;
+            return;
+        }
+        var best = profile.Best[attribute] ??= new StoredAttribute();
+        best.Value = chosen.Value;
+        best.Channel = chosen.Channel;
+        best.RecordId = chosen.RecordId;
+        best.TimestampUtcTicks = chosen.LastSeenUtcTicks;
+        best.ChannelPriority = chosen.Priority;
     }
 
     private static bool Beats(StoredValue candidate, StoredValue current, SurvivorshipRule[] rules)

@@ -82,8 +82,23 @@ internal sealed partial class KeyValueStore : IDisposable
                 return false;
             }
             using var owner = output.Memory;
-            var bytes = output.IsSpanByte ? output.SpanByte.AsReadOnlySpan() : owner!.Memory.Span[..output.Length];
-            value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(bytes.ToArray()), StoreSerializer.Options);
+            if (!output.IsSpanByte)
+            {
+                value = MessagePackSerializer.Deserialize<T>(owner!.Memory[..output.Length], StoreSerializer.Options);
+                return true;
+            }
+            // The value lives in FASTER's log: copy it into a pooled buffer rather than a new array per read.
+            var bytes = output.SpanByte.AsReadOnlySpan();
+            var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
+            try
+            {
+                bytes.CopyTo(rented);
+                value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(rented, 0, bytes.Length), StoreSerializer.Options);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
             return true;
         }
     }
