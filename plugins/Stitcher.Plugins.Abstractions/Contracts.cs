@@ -68,6 +68,12 @@ public sealed record StitchedProfile(
     /// name (legal forms dropped), <c>domain:</c> and a business email domain. Empty for consumers.
     /// </summary>
     public IReadOnlyList<string> Accounts { get; init; } = [];
+
+    /// <summary>
+    /// Every distinct value per attribute name (all emails, phones, addresses, spellings of a name), most recently
+    /// seen first, each with how many records carried it and when it was first and last seen.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<ProfileValue>> Values { get; init; } = new Dictionary<string, IReadOnlyList<ProfileValue>>();
 }
 
 /// <summary>A customer's journey: every source record of a profile is one touchpoint.</summary>
@@ -83,6 +89,15 @@ public sealed record ProfileTimeline(
     IReadOnlyDictionary<string, int> TouchpointsByContext,
     IReadOnlyDictionary<string, DateTimeOffset> LastTouchByChannel,
     string? CurrentStage);
+
+/// <summary>One of the values an attribute has across a profile's records.</summary>
+/// <param name="Value">The value for display, as last seen.</param>
+/// <param name="Count">How many records carried it.</param>
+/// <param name="FirstSeen">Timestamp of the earliest record that carried it.</param>
+/// <param name="LastSeen">Timestamp of the latest record that carried it.</param>
+/// <param name="Channel">Channel of that latest record.</param>
+/// <param name="RecordId">Id of that latest record.</param>
+public sealed record ProfileValue(string Value, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string Channel, string RecordId);
 
 /// <summary>A golden attribute value and its lineage.</summary>
 /// <param name="Value">The value for display.</param>

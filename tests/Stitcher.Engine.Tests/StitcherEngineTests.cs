@@ -253,7 +253,11 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Empty(byRecord["crm:c1"].Evidence);
         Assert.Equal("email", Assert.Single(byRecord["crm:c2"].Evidence).Rule);
         var phone = Assert.Single(byRecord["pos:r1"].Evidence);
-        Assert.Equal(("identifier", "phone", "crm:c2"), (phone.Kind, phone.Rule, phone.OtherRecord));
+        Assert.Equal(("identifier", "phone", "crm:c2", "+14155550132"), (phone.Kind, phone.Rule, phone.OtherRecord, phone.Value));
+        var givenNames = explanation.Profile.Values["given_name"];
+        Assert.Equal(["Anne", "Ann"], givenNames.Select(v => v.Value));
+        Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), givenNames[1].FirstSeen);
+        Assert.Equal(2, explanation.Profile.Values["email"].Single().Count);
         Assert.Equal(explanation.Profile.Id, phone.OtherProfile);
         Assert.Equal(("Anne", "crm", "c2"), (explanation.Profile.Attributes["given_name"].Value, explanation.Profile.Attributes["given_name"].Channel, explanation.Profile.Attributes["given_name"].RecordId));
         Assert.Equal(CrmPath, byRecord["crm:c2"].SourceFile);

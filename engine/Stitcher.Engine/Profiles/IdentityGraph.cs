@@ -139,6 +139,7 @@ internal sealed class IdentityGraph
                 {
                     Kind = StoredEvidence.Refused,
                     Rule = rule.Name,
+                    Value = value,
                     OtherRecord = entry.FirstRecord,
                     Reason = $"{rule.Name} is shared by {entry.People.Count} different people; it no longer links",
                 });
@@ -150,6 +151,7 @@ internal sealed class IdentityGraph
             {
                 Kind = StoredEvidence.Identifier,
                 Rule = rule.Name,
+                Value = value,
                 OtherRecord = entry.FirstRecord,
                 OtherProfile = profileId,
                 Probability = 1,

@@ -30,6 +30,7 @@ public sealed record RecordExplanation(
 /// <param name="Probability">Match probability (1 for an identifier rule).</param>
 /// <param name="Levels">Per compared field, its agreement level (exact, close, loose, different); missing fields are left out.</param>
 /// <param name="Reason">For a person to read.</param>
+/// <param name="Value">For identifier evidence, the shared identifier value (normalized).</param>
 public sealed record EvidenceExplanation(
     string Kind,
     string? Rule,
@@ -37,7 +38,8 @@ public sealed record EvidenceExplanation(
     string? OtherProfile,
     double Probability,
     IReadOnlyDictionary<string, string>? Levels,
-    string Reason)
+    string Reason,
+    string? Value = null)
 {
     internal static EvidenceExplanation From(StoredEvidence evidence, Func<string, string> resolveProfile) => new(
         evidence.Kind,
@@ -46,7 +48,8 @@ public sealed record EvidenceExplanation(
         evidence.OtherProfile is null ? null : resolveProfile(evidence.OtherProfile),
         evidence.Probability,
         DecodeLevels(evidence.Levels),
-        evidence.Reason);
+        evidence.Reason,
+        evidence.Value);
 
     /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
     internal static string DisplayRecord(string recordKey) =>

@@ -30,7 +30,29 @@ internal static class ProfileView
         {
             Timeline = JourneyTimeline.ToContract(profile.Timeline),
             Accounts = AccountKey.OfProfile(profile, journey),
+            Values = ValuesOf(profile),
         };
+    }
+
+    private static Dictionary<string, IReadOnlyList<ProfileValue>> ValuesOf(StoredProfile profile)
+    {
+        var result = new Dictionary<string, IReadOnlyList<ProfileValue>>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < profile.Values.Length && i < CanonicalAttributes.Count; i++)
+        {
+            if (profile.Values[i] is not { Count: > 0 } values)
+            {
+                continue;
+            }
+            var list = new ProfileValue[values.Count];
+            for (var v = 0; v < list.Length; v++)
+            {
+                var value = values[v];
+                list[v] = new ProfileValue(value.Value, value.Count, ToUtc(value.FirstSeenUtcTicks), ToUtc(value.LastSeenUtcTicks), value.Channel, value.RecordId);
+            }
+            Array.Sort(list, static (a, b) => b.LastSeen != a.LastSeen ? b.LastSeen.CompareTo(a.LastSeen) : string.CompareOrdinal(a.Value, b.Value));
+            result[CanonicalAttributes.NameOf((CanonicalAttribute)i)] = list;
+        }
+        return result;
     }
 
     private static DateTimeOffset ToUtc(long ticks) => new(Math.Clamp(ticks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);

@@ -40,6 +40,8 @@ public sealed class StoredEvidence
     [Key(5)] public string? Levels { get; set; }
     /// <summary>For a person to read; never holds the values compared.</summary>
     [Key(6)] public string Reason { get; set; } = "";
+    /// <summary>The shared identifier value (normalized), for identifier evidence. PII: shown by explain, never logged.</summary>
+    [Key(7)] public string? Value { get; set; }
 }
 
 /// <summary>

@@ -82,6 +82,7 @@ internal static class ExplainCommand
         var target = evidence.OtherRecord is null ? "" : $" with {evidence.OtherRecord}";
         var levels = evidence.Levels is null ? "" : " [" + string.Join(' ', evidence.Levels.Select(static l => $"{l.Key}={l.Value}")) + "]";
         var probability = evidence.Kind == "identifier" ? "" : $" p={evidence.Probability:F3}";
-        return $"{evidence.Kind}{target}: {evidence.Reason}{probability}{levels}";
+        var value = evidence.Value is null ? "" : $" = {evidence.Value}";
+        return $"{evidence.Kind}{target}: {evidence.Reason}{value}{probability}{levels}";
     }
 }
