@@ -105,12 +105,10 @@ internal sealed class IdentityGraph
         for (var i = 0; i < _rules.Count; i++)
         {
             var rule = _rules[i];
-            var value = record.Normalized[(int)rule.Attribute];
-            if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
+            if (IdentifierKey(rule, record, out var value) is not { } identifierKey)
             {
                 continue;
             }
-            var identifierKey = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? record.Channel : null, value);
             if (!TryGetIdentifier(identifierKey, out var entry))
             {
                 entry = new StoredIdentifier { FirstRecord = recordKey };
@@ -385,15 +383,7 @@ internal sealed class IdentityGraph
         string? firstId = null;
         foreach (var component in components)
         {
-            var minKey = StoreKeys.Record(component[0].Channel, component[0].RecordId);
-            foreach (var member in component)
-            {
-                var key = StoreKeys.Record(member.Channel, member.RecordId);
-                if (string.CompareOrdinal(key, minKey) < 0)
-                {
-                    minKey = key;
-                }
-            }
+            var minKey = MinKey(component);
             var id = NewProfileId(minKey);
             if (id != profileId)
             {
@@ -464,13 +454,7 @@ internal sealed class IdentityGraph
             var member = members[i];
             foreach (var rule in _rules)
             {
-                var value = member.Normalized[(int)rule.Attribute];
-                if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
-                {
-                    continue;
-                }
-                var key = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? member.Channel : null, value);
-                if (TryGetIdentifier(key, out var entry) && entry.Disabled)
+                if (IdentifierKey(rule, member, out _) is not { } key || (TryGetIdentifier(key, out var entry) && entry.Disabled))
                 {
                     continue;
                 }
@@ -532,13 +516,8 @@ internal sealed class IdentityGraph
         }
         foreach (var rule in _rules)
         {
-            var value = member.Normalized[(int)rule.Attribute];
-            if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
-            {
-                continue;
-            }
-            var key = StoreKeys.Identifier(rule.Name, rule.WithinChannel ? member.Channel : null, value);
-            if (TryGetIdentifier(key, out var entry) && !entry.Disabled && ResolveProfileId(entry.ProfileId) != profileId)
+            if (IdentifierKey(rule, member, out _) is { } key
+                && TryGetIdentifier(key, out var entry) && !entry.Disabled && ResolveProfileId(entry.ProfileId) != profileId)
             {
                 entry.ProfileId = profileId;
                 _identifierCache[key] = entry;
@@ -626,6 +605,17 @@ internal sealed class IdentityGraph
 
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
         _store.TryRead(StoreKeys.Record(channel, recordId), out record);
+
+    /// <summary>The identifier index key a rule gives a record, or null when the record has no usable value for it.</summary>
+    private static string? IdentifierKey(IdentifierRule rule, StoredRecord record, out string? value)
+    {
+        value = record.Normalized[(int)rule.Attribute];
+        if (string.IsNullOrEmpty(value) || rule.IgnoreValues.Contains(value))
+        {
+            return null;
+        }
+        return StoreKeys.Identifier(rule.Name, rule.WithinChannel ? record.Channel : null, value);
+    }
 
     private bool TryGetIdentifier(string identifierKey, out StoredIdentifier entry)
     {
