@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Stitcher.Host.Tests.Plugins;
 
 namespace Stitcher.Host.Tests;
 

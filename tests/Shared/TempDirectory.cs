@@ -1,4 +1,4 @@
-namespace Stitcher.Engine.Tests;
+namespace Stitcher.Tests;
 
 /// <summary>A unique folder under the system temp folder, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
