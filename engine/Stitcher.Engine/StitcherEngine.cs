@@ -41,6 +41,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly List<FieldIssue> _issues = new(4);
     private long _lastCheckpointTimestamp;
     private bool _disposed;
+    private Exception? _fault;
 
     public StitcherEngine(StitcherOptions options, IEnumerable<IProfileSink>? sinks = null, ILoggerFactory? loggerFactory = null)
     {
@@ -156,7 +157,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             throw new FileNotFoundException($"Input file '{fullPath}' does not exist.", fullPath);
         }
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -185,7 +186,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task<bool> DeleteRecordAsync(string channel, string recordId, CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _outcome.Clear();
@@ -202,6 +203,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             QueueForSinks(_outcome);
             await DeliverAsync(cancellationToken).ConfigureAwait(false);
+            // Sinks have forgotten the record: the store must not bring it back after a crash.
+            await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             return deleted;
         }
         finally
@@ -213,7 +216,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>Takes a checkpoint now.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
@@ -227,7 +230,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>The golden profile holding a channel record, or null when the record is unknown.</summary>
     public StitchedProfile? FindProfileByRecord(string channel, string recordId)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             return _graph.TryGetRecord(channel, recordId, out var record) && _graph.TryGetProfile(record.ProfileId, out var profile)
@@ -243,7 +246,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>The id of the golden profile holding a channel record, or null when the record is unknown.</summary>
     public string? FindProfileIdByRecord(string channel, string recordId)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             return _graph.TryGetRecord(channel, recordId, out var record) ? _graph.ResolveProfileId(record.ProfileId) : null;
@@ -260,7 +263,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// </summary>
     public ProfileExplanation? Explain(string profileId)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             if (!_graph.TryGetProfile(profileId, out var profile))
@@ -300,7 +303,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>Change events after <paramref name="afterSequence"/>, oldest first, at most <paramref name="max"/>.</summary>
     public IReadOnlyList<ChangeEvent> ReadChanges(long afterSequence = 0, int max = int.MaxValue)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             var changes = new List<ChangeEvent>();
@@ -323,7 +326,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// </summary>
     public IReadOnlyList<StitchedProfile> ProfilesInAccount(string accountKey)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             var contacts = new List<StitchedProfile>();
@@ -346,7 +349,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
     public IReadOnlyList<ReviewPair> ListReviews(int limit = int.MaxValue)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             var reviews = new List<ReviewPair>();
@@ -366,7 +369,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>A golden profile by id; a retired id resolves to the profile that absorbed it.</summary>
     public StitchedProfile? GetProfile(string profileId)
     {
-        _gate.Wait();
+        Enter();
         try
         {
             return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile, _journey) : null;
@@ -400,6 +403,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
     private void DisposeCore()
     {
+        if (_disposed)
+        {
+            // Disposed while this caller waited.
+            _gate.Release();
+            return;
+        }
         try
         {
             _disposed = true;
@@ -408,8 +417,36 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
         finally
         {
+            // Not disposed: callers still waiting get in, see the engine disposed and leave.
             _gate.Release();
-            _gate.Dispose();
+        }
+    }
+
+    /// <summary>Enters the engine's single worker; throws once the engine is disposed or stopped after a failed batch.</summary>
+    private async Task EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ThrowIfUnusable();
+    }
+
+    private void Enter()
+    {
+        _gate.Wait();
+        ThrowIfUnusable();
+    }
+
+    private void ThrowIfUnusable()
+    {
+        if (_disposed)
+        {
+            _gate.Release();
+            throw new ObjectDisposedException(nameof(StitcherEngine));
+        }
+        if (_fault is not null)
+        {
+            _gate.Release();
+            throw new InvalidOperationException(
+                "The engine stopped after a failed batch; dispose it and open the data directory again, which recovers the last checkpoint.", _fault);
         }
     }
 
@@ -460,7 +497,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
     private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -607,9 +644,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             _graph.Flush();
         }
-        catch
+        catch (Exception ex)
         {
+            // Part of the batch may already be in the store. Nothing more is processed, delivered or checkpointed:
+            // reopening the store recovers the last checkpoint, and the batch is read again from its saved position.
             _graph.Discard();
+            _fault = ex;
+            Log.BatchFailed(_logger, source.Name, batch.File, ex);
             throw;
         }
         _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = batch.Position.ByteOffset, Line = batch.Position.Line });
@@ -678,13 +719,25 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+        {
+            return;
+        }
         if (_sinks.Count == 0 || (_undelivered.Count == 0 && _retiredUndelivered.Count == 0))
         {
             _undelivered.Clear();
             _retiredUndelivered.Clear();
             return;
         }
-        var retired = _retiredUndelivered.ToArray();
+        // An id retired and claimed again in the same run (a split or rename gave it back) is live, not retired.
+        var retired = new List<string>(_retiredUndelivered.Count);
+        foreach (var id in _retiredUndelivered)
+        {
+            if (!_graph.TryGetProfile(id, out var current) || current.Id != id)
+            {
+                retired.Add(id);
+            }
+        }
         var chunk = new List<StitchedProfile>(DeliveryChunkSize);
         var delivered = 0;
         foreach (var id in _undelivered)
@@ -701,12 +754,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
         }
         delivered += chunk.Count;
-        await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), retired), cancellationToken).ConfigureAwait(false);
+        await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), retired.ToArray()), cancellationToken).ConfigureAwait(false);
         foreach (var sink in _sinks)
         {
             await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
-        Log.Delivered(_logger, delivered, retired.Length, _sinks.Count);
+        Log.Delivered(_logger, delivered, retired.Count, _sinks.Count);
         _undelivered.Clear();
         _retiredUndelivered.Clear();
     }
@@ -736,6 +789,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
     private async Task CheckpointCoreAsync(CancellationToken cancellationToken)
     {
+        if (_fault is not null)
+        {
+            return;
+        }
         await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
@@ -793,7 +850,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         public void Commit()
         {
-            if (Position == CommittedPosition)
+            if (Position == CommittedPosition || _engine._fault is not null)
             {
                 return;
             }
@@ -826,6 +883,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(108, LogLevel.Information, "Probabilistic matching with model {ModelPath}: {Records} stored records indexed in {ElapsedMs:F0} ms")]
         public static partial void MatcherReady(ILogger logger, string modelPath, int records, double elapsedMs);
+
+        [LoggerMessage(109, LogLevel.Error, "Channel {Channel}: a batch of {File} failed; the engine stops without checkpointing it")]
+        public static partial void BatchFailed(ILogger logger, string channel, string file, Exception exception);
 
         [LoggerMessage(107, LogLevel.Error, "Channel {Channel}: {File} was not read: {Reason}")]
         public static partial void FileFailed(ILogger logger, string channel, string file, string reason);

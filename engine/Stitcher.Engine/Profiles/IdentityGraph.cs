@@ -54,7 +54,6 @@ internal sealed class IdentityGraph
     private readonly ProbabilisticMatcher? _matcher;
     private readonly Survivorship _survivorship;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
-    private readonly List<(string Survivor, string Retired)> _merges = [];
     private readonly List<(ChangeEventType Type, string ProfileId, string? Related)> _lifecycle = [];
     private readonly IReadOnlyDictionary<string, int> _channelPriorities;
     private StoredCounters _counters;
@@ -143,8 +142,13 @@ internal sealed class IdentityGraph
                 });
                 continue;
             }
-            var profileId = ResolveProfileId(entry.ProfileId);
             _recordIdentifiers.Add((identifierKey, entry, rule));
+            if (entry.ProfileId.Length == 0 || !ProfileExists(ResolveProfileId(entry.ProfileId)))
+            {
+                // Nobody holds this value any more (its records were deleted or changed): it links nothing.
+                continue;
+            }
+            var profileId = ResolveProfileId(entry.ProfileId);
             record.Evidence.Add(new StoredEvidence
             {
                 Kind = StoredEvidence.Identifier,
@@ -171,6 +175,10 @@ internal sealed class IdentityGraph
             foreach (var match in _matches)
             {
                 var resolved = ResolveProfileId(match.ProfileId);
+                if (!ProfileExists(resolved))
+                {
+                    continue;
+                }
                 record.Evidence.Add(new StoredEvidence
                 {
                     Kind = match.Kind,
@@ -194,6 +202,9 @@ internal sealed class IdentityGraph
         if (_candidateIds.Count > 0)
         {
             RefuseConflictingCandidates(record);
+            // A refused profile keeps its identifiers: the record does not take them over.
+            _recordIdentifiers.RemoveAll(item => item.Entry.ProfileId.Length > 0 && !_candidateIds.Contains(ResolveProfileId(item.Entry.ProfileId))
+                && ProfileExists(ResolveProfileId(item.Entry.ProfileId)));
         }
 
         StoredProfile profile;
@@ -340,12 +351,15 @@ internal sealed class IdentityGraph
     /// </summary>
     private void Detach(StoredRecord record, LinkOutcome outcome)
     {
+        var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
+        _matcher?.Remove(recordKey);
         var profileId = ResolveProfileId(record.ProfileId);
         if (!TryLoadProfile(profileId, out var profile))
         {
             return;
         }
         profile.Members.RemoveAll(m => m.Channel == record.Channel && m.RecordId == record.RecordId);
+        ReleaseIdentifiers(record, profile);
         if (profile.Members.Count == 0)
         {
             _dirtyProfiles.Remove(profileId);
@@ -505,7 +519,12 @@ internal sealed class IdentityGraph
         return min;
     }
 
-    /// <summary>Points a member record, its identifier entries and its matcher entry at its (new) profile.</summary>
+    /// <summary>
+    /// Points a member record, its identifier entries and its matcher entry at its (new) profile, comparing raw ids:
+    /// a reference that only reaches the profile through an alias is rewritten too. A retired id is claimed again
+    /// only by a record that left its profile, and that profile is always re-split first, so after this no record,
+    /// entry or matcher entry refers to an id that can be claimed again.
+    /// </summary>
     private void Repoint(StoredRecord member, string profileId)
     {
         var recordKey = StoreKeys.Record(member.Channel, member.RecordId);
@@ -517,7 +536,7 @@ internal sealed class IdentityGraph
         foreach (var rule in _rules)
         {
             if (IdentifierKey(rule, member, out _) is { } key
-                && TryGetIdentifier(key, out var entry) && !entry.Disabled && ResolveProfileId(entry.ProfileId) != profileId)
+                && TryGetIdentifier(key, out var entry) && !entry.Disabled && entry.ProfileId != profileId)
             {
                 entry.ProfileId = profileId;
                 _identifierCache[key] = entry;
@@ -530,16 +549,9 @@ internal sealed class IdentityGraph
     public void Flush()
     {
         var at = DateTime.UtcNow.Ticks;
-        foreach (var (survivor, retired) in _merges)
-        {
-            if (_dirtyProfiles.TryGetValue(ResolveProfileId(survivor), out var merged))
-            {
-                AppendChange(ChangeEventType.ProfileMerged, merged.Id, retired, at);
-            }
-        }
         foreach (var (type, profileId, related) in _lifecycle)
         {
-            AppendChange(type, profileId, related, at);
+            AppendChange(type, type == ChangeEventType.ProfileMerged ? ResolveProfileId(profileId) : profileId, related, at);
         }
         foreach (var (id, profile) in _dirtyProfiles)
         {
@@ -549,7 +561,6 @@ internal sealed class IdentityGraph
         }
         _dirtyProfiles.Clear();
         _created.Clear();
-        _merges.Clear();
         _lifecycle.Clear();
         foreach (var (key, entry) in _identifierCache)
         {
@@ -572,7 +583,6 @@ internal sealed class IdentityGraph
     {
         _dirtyProfiles.Clear();
         _created.Clear();
-        _merges.Clear();
         _lifecycle.Clear();
         _identifierCache.Clear();
         _counters = _store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
@@ -606,6 +616,44 @@ internal sealed class IdentityGraph
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
         _store.TryRead(StoreKeys.Record(channel, recordId), out record);
 
+    /// <summary>
+    /// The identifier values of a record that leaves its profile stop pointing there when no remaining member
+    /// carries them: a later record with such a value must not join a profile that no longer holds it.
+    /// </summary>
+    private void ReleaseIdentifiers(StoredRecord leaving, StoredProfile profile)
+    {
+        HashSet<string>? kept = null;
+        foreach (var rule in _rules)
+        {
+            if (IdentifierKey(rule, leaving, out _) is not { } key || !TryGetIdentifier(key, out var entry) || entry.Disabled)
+            {
+                continue;
+            }
+            if (kept is null)
+            {
+                kept = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var member in profile.Members)
+                {
+                    if (_store.TryRead<StoredRecord>(StoreKeys.Record(member.Channel, member.RecordId), out var remaining))
+                    {
+                        foreach (var other in _rules)
+                        {
+                            if (IdentifierKey(other, remaining, out _) is { } remainingKey)
+                            {
+                                kept.Add(remainingKey);
+                            }
+                        }
+                    }
+                }
+            }
+            if (!kept.Contains(key))
+            {
+                entry.ProfileId = "";
+                _identifierCache[key] = entry;
+            }
+        }
+    }
+
     /// <summary>The identifier index key a rule gives a record, or null when the record has no usable value for it.</summary>
     private static string? IdentifierKey(IdentifierRule rule, StoredRecord record, out string? value)
     {
@@ -625,6 +673,8 @@ internal sealed class IdentityGraph
         }
         return _store.TryRead(identifierKey, out entry);
     }
+
+    private bool ProfileExists(string profileId) => _dirtyProfiles.ContainsKey(profileId) || _store.Contains(StoreKeys.Profile(profileId));
 
     private bool TryLoadProfile(string profileId, out StoredProfile profile)
     {
@@ -669,10 +719,11 @@ internal sealed class IdentityGraph
     private void Rename(StoredProfile profile, string minRecordKey, LinkOutcome outcome)
     {
         var oldId = profile.Id;
+        var wasCreated = _created.Contains(oldId);
         profile.Id = ClaimId(NewProfileId(minRecordKey));
         profile.MinRecordKey = minRecordKey;
         Retire(oldId, profile.Id, outcome);
-        if (_created.Remove(oldId))
+        if (wasCreated)
         {
             _created.Add(profile.Id);
         }
@@ -688,7 +739,7 @@ internal sealed class IdentityGraph
         if (!_created.Remove(retiredId))
         {
             // Sinks and the change log only hear of a retirement of a profile they were told about.
-            _merges.Add((survivorId, retiredId));
+            _lifecycle.Add((ChangeEventType.ProfileMerged, survivorId, retiredId));
         }
     }
 

@@ -103,6 +103,33 @@ internal sealed partial class KeyValueStore : IDisposable
         }
     }
 
+    /// <summary>Whether a live value is stored under <paramref name="key"/>, without deserialising it.</summary>
+    public unsafe bool Contains(string key)
+    {
+        var keyBytes = Encoding.UTF8.GetBytes(key);
+        fixed (byte* keyPointer = keyBytes)
+        {
+            var spanKey = SpanByte.FromPointer(keyPointer, keyBytes.Length);
+            var output = new SpanByteAndMemory();
+            var status = _session.Read(ref spanKey, ref output);
+            if (status.IsPending)
+            {
+                _session.CompletePendingWithOutputs(out var outputs, wait: true);
+                using (outputs)
+                {
+                    status = default;
+                    while (outputs.Next())
+                    {
+                        status = outputs.Current.Status;
+                        outputs.Current.Output.Memory?.Dispose();
+                    }
+                }
+            }
+            output.Memory?.Dispose();
+            return status.Found;
+        }
+    }
+
     public void Write<T>(string key, T value)
     {
         var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
