@@ -83,6 +83,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
 
+    /// <summary>Receives an <see cref="IngestProgress"/> after every batch, on the engine's worker: keep it cheap.</summary>
+    public IProgress<IngestProgress>? Progress { get; set; }
+
     /// <summary>The resolved data directory: store, checkpoints and dead-letter files.</summary>
     public string DataDirectory { get; }
 
@@ -816,10 +819,20 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             CommittedPosition = start;
             ChannelSummary = channelSummary;
             Summary = summary;
+            FileBytes = new FileInfo(file).Length;
+            _recordsBefore = channelSummary.RecordsRead;
+            _rejectedBefore = channelSummary.RecordsRejected;
+            _started = Stopwatch.GetTimestamp();
         }
 
         public ChannelSource Source { get; }
         public string File { get; }
+        private readonly long _recordsBefore;
+        private readonly long _rejectedBefore;
+        private readonly long _started;
+
+        public long FileBytes { get; }
+
         /// <summary>The file's last-write time: the timestamp of records from a channel that maps none.</summary>
         public string FileTimestamp { get; } = "";
         public string ProgressKey { get; }
@@ -857,6 +870,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             _engine.ProcessBatch(this);
             Pending.Clear();
             CommittedPosition = Position;
+            _engine.Progress?.Report(new IngestProgress(Source.Name, File, Position.ByteOffset, FileBytes,
+                ChannelSummary.RecordsRead - _recordsBefore, ChannelSummary.RecordsRejected - _rejectedBefore, Stopwatch.GetElapsedTime(_started)));
             _engine.CheckpointIfDue();
         }
     }

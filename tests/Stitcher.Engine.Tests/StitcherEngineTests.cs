@@ -453,6 +453,30 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task IngestFile_Progress_ReportedPerBatchUpToTheWholeFile()
+    {
+        WriteCrm();
+        var extra = Path.Combine(_temp.Path, "extra.csv");
+        File.WriteAllText(extra, CrmHeader + "\n" + string.Concat(Enumerable.Range(0, 7).Select(i => $"x{i},Dee,Park,dee{i}@example.org,,2026-05-01T00:00:00Z\n")));
+        await using var engine = NewEngine();
+        var reports = new List<Stitcher.Engine.Pipeline.IngestProgress>();
+        engine.Progress = new SynchronousProgress(reports.Add);
+
+        await engine.IngestFileAsync("crm", extra);
+
+        // Batch size 2: after rows 2, 4, 6 and the last one.
+        Assert.Equal([2L, 4L, 6L, 7L], reports.Select(r => r.RecordsRead));
+        Assert.True(reports.Zip(reports.Skip(1)).All(pair => pair.First.BytesRead < pair.Second.BytesRead));
+        Assert.Equal(new FileInfo(extra).Length, reports[^1].BytesRead);
+        Assert.All(reports, r => Assert.Equal(new FileInfo(extra).Length, r.FileBytes));
+    }
+
+    private sealed class SynchronousProgress(Action<Stitcher.Engine.Pipeline.IngestProgress> report) : IProgress<Stitcher.Engine.Pipeline.IngestProgress>
+    {
+        public void Report(Stitcher.Engine.Pipeline.IngestProgress value) => report(value);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();

@@ -52,3 +52,13 @@ public sealed class ChannelSummary
     /// <summary>Rows identical to what the store already held.</summary>
     public long RecordsUnchanged { get; set; }
 }
+
+/// <summary>How far the engine is through a file: reported after every batch, so a bulk load can show progress.</summary>
+/// <param name="Channel">The channel being read.</param>
+/// <param name="File">The file being read.</param>
+/// <param name="BytesRead">Bytes of the file consumed so far.</param>
+/// <param name="FileBytes">The file's length when reading started.</param>
+/// <param name="RecordsRead">Rows read from this file so far in this run.</param>
+/// <param name="RecordsRejected">Rows of this file dead-lettered so far in this run.</param>
+/// <param name="Elapsed">Time since this file's reading started.</param>
+public sealed record IngestProgress(string Channel, string File, long BytesRead, long FileBytes, long RecordsRead, long RecordsRejected, TimeSpan Elapsed);
