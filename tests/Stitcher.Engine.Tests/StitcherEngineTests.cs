@@ -477,6 +477,36 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedBatch_EngineStopsWithoutCheckpoint_ReopenRecoversAndReadsTheBatchAgain()
+    {
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z");
+        var annId = "";
+        await using (var engine = NewEngine())
+        {
+            await engine.RunOnceAsync();
+            annId = engine.FindProfileIdByRecord("crm", "c1")!;
+            // Damage Ann's profile in memory only (never checkpointed): the next record that joins it fails to load it.
+            var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+            ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + annId, 42);
+            File.AppendAllText(CrmPath, "c2,Cy,Young,cy@example.org,,2026-01-02T00:00:00Z\r\nc3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\n");
+
+            await Assert.ThrowsAnyAsync<Exception>(() => engine.RunOnceAsync());
+            var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunOnceAsync());
+            Assert.Contains("failed batch", stopped.Message);
+        }
+
+        await using var reopened = NewEngine();
+
+        // The damage and the half-done batch are gone with the unsaved log; the batch is read again, whole.
+        Assert.Equal(1, reopened.TotalRecords);
+        var summary = await reopened.RunOnceAsync();
+        Assert.Equal(2, summary.RecordsRead);
+        Assert.Equal(annId, reopened.FindProfileIdByRecord("crm", "c3"));
+        Assert.NotNull(reopened.FindProfileIdByRecord("crm", "c2"));
+        Assert.Equal(3, reopened.TotalRecords);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();
