@@ -17,7 +17,7 @@ internal static class RunCommand
             }
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
-            var summary = await engine.RunOnceAsync(token).ConfigureAwait(false);
+            var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.RunOnceAsync(token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
@@ -32,7 +32,7 @@ internal static class IngestCommand
         {
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
-            var summary = await IngestProgressDisplay.RunAsync(engine, input, () => engine.IngestFileAsync(channel, input.FullName, token)).ConfigureAwait(false);
+            var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.IngestFileAsync(channel, input.FullName, token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Success;
