@@ -15,6 +15,8 @@ internal sealed partial class CsvProfileSink : IProfileSink
     private const string RecordCountColumn = "record_count";
     private const string RecordsColumn = "records";
     private const string FirstSeenColumn = "first_seen";
+    private const string CurrentStageColumn = "current_stage";
+    private const string AccountsColumn = "accounts";
     private const string LastSeenColumn = "last_seen";
     private const string NewLine = "\r\n";
     private const int BufferSize = 64 * 1024;
@@ -38,17 +40,19 @@ internal sealed partial class CsvProfileSink : IProfileSink
         _attributes = settings.Attributes;
         _logger = context.LoggerFactory.CreateLogger<CsvProfileSink>();
 
-        _header = new string[_attributes.Count + 5];
+        _header = new string[_attributes.Count + 7];
         _header[0] = ProfileIdColumn;
         for (var i = 0; i < _attributes.Count; i++)
         {
             _header[i + 1] = _attributes[i];
         }
 
-        _header[^4] = RecordCountColumn;
-        _header[^3] = RecordsColumn;
-        _header[^2] = FirstSeenColumn;
-        _header[^1] = LastSeenColumn;
+        _header[^6] = RecordCountColumn;
+        _header[^5] = RecordsColumn;
+        _header[^4] = FirstSeenColumn;
+        _header[^3] = LastSeenColumn;
+        _header[^2] = CurrentStageColumn;
+        _header[^1] = AccountsColumn;
 
         LoadExistingFile();
         Log.Opened(_logger, Name, _path, _rows.Count);
@@ -129,10 +133,12 @@ internal sealed partial class CsvProfileSink : IProfileSink
             records.Append(record.Channel).Append(':').Append(record.RecordId);
         }
 
-        row[^4] = profile.Records.Count.ToString(CultureInfo.InvariantCulture);
-        row[^3] = records.ToString();
-        row[^2] = FormatTimestamp(profile.FirstSeen);
-        row[^1] = FormatTimestamp(profile.LastSeen);
+        row[^6] = profile.Records.Count.ToString(CultureInfo.InvariantCulture);
+        row[^5] = records.ToString();
+        row[^4] = FormatTimestamp(profile.FirstSeen);
+        row[^3] = FormatTimestamp(profile.LastSeen);
+        row[^2] = profile.Timeline?.CurrentStage ?? "";
+        row[^1] = string.Join(';', profile.Accounts);
         return row;
     }
 

@@ -8,7 +8,7 @@ public sealed class CsvProfileSinkTests : IDisposable
 {
     private const string DefaultHeader =
         "profile_id,given_name,surname,full_name,email,phone,date_of_birth,street,city,state,postcode,country," +
-        "company,customer_id,loyalty_id,device_id,account_id,record_count,records,first_seen,last_seen";
+        "company,customer_id,loyalty_id,device_id,account_id,record_count,records,first_seen,last_seen,current_stage,accounts";
 
     private static readonly DateTimeOffset s_first = new(2024, 3, 1, 9, 30, 0, TimeSpan.FromHours(9));
     private static readonly DateTimeOffset s_last = new(2024, 3, 5, 18, 0, 0, TimeSpan.Zero);
@@ -48,7 +48,7 @@ public sealed class CsvProfileSinkTests : IDisposable
 
         var lines = File.ReadAllText(CsvPath).Split("\r\n");
         Assert.Equal(DefaultHeader, lines[0]);
-        Assert.Equal("p-1,,,,a@example.com,,,,,,,,,C42,,,,2,web:w-1;pos:t-9,2024-03-01T00:30:00.0000000Z,2024-03-05T18:00:00.0000000Z", lines[1]);
+        Assert.Equal("p-1,,,,a@example.com,,,,,,,,,C42,,,,2,web:w-1;pos:t-9,2024-03-01T00:30:00.0000000Z,2024-03-05T18:00:00.0000000Z,,", lines[1]);
         Assert.Equal("", lines[2]);
         Assert.Equal(3, lines.Length);
     }
@@ -67,7 +67,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         await sink.FlushAsync(CancellationToken.None);
 
         var text = File.ReadAllText(CsvPath);
-        Assert.StartsWith("profile_id,full_name,company,street,record_count,records,first_seen,last_seen\r\n", text, StringComparison.Ordinal);
+        Assert.StartsWith("profile_id,full_name,company,street,record_count,records,first_seen,last_seen,current_stage,accounts\r\n", text, StringComparison.Ordinal);
         Assert.Contains("p-1,\"Jay \"\"JJ\"\" Kim\",\"Acme, Inc.\",\"1 Main St\r\nFlat 2\nRear\",1,", text, StringComparison.Ordinal);
         var rows = ReadRecords();
         Assert.Equal(2, rows.Count);
@@ -175,7 +175,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         }
 
         var rows = ReadRecords();
-        Assert.Equal(["profile_id", "city", "email", "record_count", "records", "first_seen", "last_seen"], rows[0]);
+        Assert.Equal(["profile_id", "city", "email", "record_count", "records", "first_seen", "last_seen", "current_stage", "accounts"], rows[0]);
         Assert.Equal(["p-1", "", "a@example.com", "1"], rows[1][..4]);
     }
 
@@ -250,6 +250,23 @@ public sealed class CsvProfileSinkTests : IDisposable
 
     private SinkContext Context(Dictionary<string, string> settings, ILoggerFactory? loggerFactory = null) =>
         new("golden", settings, _temp.Path, loggerFactory ?? NullLoggerFactory.Instance);
+
+    [Fact]
+    public async Task FlushAsync_ProfileWithJourneyAndAccounts_WritesCurrentStageAndAccounts()
+    {
+        await using var sink = CreateSink(("attributes", "email"));
+        var profile = Profile("p-1", ("email", "a@acme.example")) with
+        {
+            Timeline = new ProfileTimeline(new Dictionary<string, int> { ["Action"] = 2 }, new Dictionary<string, int>(), new Dictionary<string, DateTimeOffset>(), "Action"),
+            Accounts = ["company:acme", "domain:acme.example"],
+        };
+
+        await sink.WriteAsync(new ProfileBatch([profile], []), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+
+        var row = ReadRecords()[1];
+        Assert.Equal(("Action", "company:acme;domain:acme.example"), (row[^2], row[^1]));
+    }
 
     private static StitchedProfile Profile(string id, params (string Name, string Value)[] attributes)
     {
