@@ -48,7 +48,7 @@ public sealed class SinkPluginLoaderTests : IDisposable
         AssertUnloads(context);
         GC.KeepAlive(loader);
         var lines = File.ReadAllLines(Path.Combine(_temp.Path, "out", "profiles.csv"));
-        Assert.Equal(["profile_id,email,full_name,record_count,records,first_seen,last_seen", "p-1,a@example.com,홍길동,1,web:w-1,2024-05-01T12:00:00.0000000Z,2024-05-01T12:00:00.0000000Z"], lines);
+        Assert.Equal(["profile_id,email,full_name,record_count,records,first_seen,last_seen,current_stage,accounts", "p-1,a@example.com,홍길동,1,web:w-1,2024-05-01T12:00:00.0000000Z,2024-05-01T12:00:00.0000000Z,,"], lines);
     }
 
     [Fact]
