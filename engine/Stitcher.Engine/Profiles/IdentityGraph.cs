@@ -199,9 +199,8 @@ internal sealed class IdentityGraph
             }
         }
 
-        if (_candidateIds.Count > 0)
+        if (_candidateIds.Count > 1 && RefuseConflictingCandidates(record))
         {
-            RefuseConflictingCandidates(record);
             // A refused profile keeps its identifiers: the record does not take them over.
             _recordIdentifiers.RemoveAll(item => item.Entry.ProfileId.Length > 0 && !_candidateIds.Contains(ResolveProfileId(item.Entry.ProfileId))
                 && ProfileExists(ResolveProfileId(item.Entry.ProfileId)));
@@ -281,12 +280,9 @@ internal sealed class IdentityGraph
     /// different dates of birth and different given names, nothing compatible between them. Each refusal is kept
     /// as evidence on the record. A record pointing at one profile joins it: the model or the rule decided that.
     /// </summary>
-    private void RefuseConflictingCandidates(StoredRecord record)
+    /// <returns>Whether any candidate was refused.</returns>
+    private bool RefuseConflictingCandidates(StoredRecord record)
     {
-        if (_candidateIds.Count < 2)
-        {
-            return;
-        }
         _ranked.Clear();
         foreach (var id in _candidateIds)
         {
@@ -304,6 +300,7 @@ internal sealed class IdentityGraph
         });
         _candidateIds.Clear();
         _accepted.Clear();
+        var refused = false;
         foreach (var (candidate, _, strength) in _ranked)
         {
             var conflict = false;
@@ -320,11 +317,13 @@ internal sealed class IdentityGraph
                     Probability = Math.Min(strength, 1),
                     Reason = "joining would put different given names and different dates of birth in one profile",
                 });
+                refused = true;
                 continue;
             }
             _accepted.Add(candidate);
             _candidateIds.Add(candidate.Id);
         }
+        return refused;
     }
 
     /// <summary>Deletes a record: it leaves its profile, which splits or disappears as its remaining links allow.</summary>
