@@ -333,7 +333,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         try
         {
             var contacts = new List<StitchedProfile>();
-            _store.ScanPrefix<StoredProfile>("P|", (_, profile) =>
+            _graph.ScanProfiles(profile =>
             {
                 if (AccountKey.OfProfile(profile, _journey).Contains(accountKey, StringComparer.Ordinal))
                 {

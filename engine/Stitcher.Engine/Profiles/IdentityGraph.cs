@@ -609,7 +609,7 @@ internal sealed class IdentityGraph
         {
             return true;
         }
-        return _store.TryRead(StoreKeys.Profile(id), out profile);
+        return ReadProfile(id, out profile);
     }
 
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
@@ -673,6 +673,28 @@ internal sealed class IdentityGraph
         return _store.TryRead(identifierKey, out entry);
     }
 
+    /// <summary>
+    /// Reads a stored profile. Golden values are not stored (they follow from the value lists and the rules), so
+    /// they are picked again here.
+    /// </summary>
+    private bool ReadProfile(string profileId, out StoredProfile profile)
+    {
+        if (!_store.TryRead(StoreKeys.Profile(profileId), out profile))
+        {
+            return false;
+        }
+        _survivorship.RestoreBest(profile);
+        return true;
+    }
+
+    /// <summary>Every stored profile, golden values included (a full scan: occasional queries only).</summary>
+    public void ScanProfiles(Action<StoredProfile> visit) =>
+        _store.ScanPrefix<StoredProfile>("P|", (_, profile) =>
+        {
+            _survivorship.RestoreBest(profile);
+            visit(profile);
+        });
+
     private bool ProfileExists(string profileId) => _dirtyProfiles.ContainsKey(profileId) || _store.Contains(StoreKeys.Profile(profileId));
 
     private bool TryLoadProfile(string profileId, out StoredProfile profile)
@@ -681,7 +703,7 @@ internal sealed class IdentityGraph
         {
             return true;
         }
-        return _store.TryRead(StoreKeys.Profile(profileId), out profile);
+        return ReadProfile(profileId, out profile);
     }
 
     private StoredProfile LoadProfile(string profileId)
@@ -690,7 +712,7 @@ internal sealed class IdentityGraph
         {
             return cached;
         }
-        if (!_store.TryRead<StoredProfile>(StoreKeys.Profile(profileId), out var profile))
+        if (!ReadProfile(profileId, out var profile))
         {
             throw new InvalidOperationException($"Profile {profileId} is indexed but missing from the store.");
         }

@@ -101,6 +101,19 @@ internal sealed class Survivorship
         }
     }
 
+    /// <summary>Picks every golden value again from the value lists (they are not stored; see <see cref="StoredProfile.Best"/>).</summary>
+    public void RestoreBest(StoredProfile profile)
+    {
+        EnsureShape(profile);
+        for (var i = 0; i < CanonicalAttributes.Count; i++)
+        {
+            if (profile.Values[i] is { Count: > 0 } values)
+            {
+                SetBest(profile, i, Choose(values, _rules[i]));
+            }
+        }
+    }
+
     /// <summary>record_id, timestamp and event_type differ on every record: golden values, not value lists, for those.</summary>
     private static bool IsTracked(int attribute) =>
         (CanonicalAttribute)attribute is not (CanonicalAttribute.RecordId or CanonicalAttribute.Timestamp or CanonicalAttribute.EventType);

@@ -65,8 +65,11 @@ public sealed class StoredProfile
     [Key(1)] public List<StoredMember> Members { get; set; } = [];
     [Key(2)] public long FirstSeenUtcTicks { get; set; } = long.MaxValue;
     [Key(3)] public long LastSeenUtcTicks { get; set; } = long.MinValue;
-    /// <summary>Best value per canonical attribute ordinal, or null where no member has one.</summary>
-    [Key(4)] public StoredAttribute?[] Best { get; set; } = [];
+    /// <summary>
+    /// Best value per canonical attribute ordinal, or null where no member has one. Not stored: it follows from
+    /// <see cref="Values"/> and the survivorship rules, and is picked again when the profile is read.
+    /// </summary>
+    [IgnoreMember] public StoredAttribute?[] Best { get; set; } = [];
     /// <summary>The smallest member record key: the profile id derives from it, whatever order records came in.</summary>
     [Key(5)] public string MinRecordKey { get; set; } = "";
     /// <summary>Incremented with every change event about this profile.</summary>
