@@ -614,6 +614,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 {
                     raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
                 }
+                if (!source.HasRecordId)
+                {
+                    raw.Values[(int)CanonicalAttribute.RecordId] = LineRecordId(batch.File, raw.Line);
+                }
                 var normalized = new string?[CanonicalAttributes.Count];
                 _issues.Clear();
                 var accepted = _normalizer.TryNormalize(raw.Values, normalized, _issues);
@@ -662,6 +666,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
         QueueForSinks(_outcome);
     }
+
+    /// <summary>The id of a record from a channel that maps no record id: its file name and line, e.g. <c>crm.csv:42</c>.</summary>
+    public static string LineRecordId(string file, long line) =>
+        string.Concat(Path.GetFileName(file), ":", line.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Remembers what sinks must hear: changed profiles, and retired ids (which are no longer changed).</summary>
     private void QueueForSinks(LinkOutcome outcome)

@@ -56,13 +56,6 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
                     failures.Add($"{key}:{nameof(ChannelOptions.Mapping)}:{attribute}: the source field is empty.");
                 }
             }
-            foreach (var required in s_requiredMappings)
-            {
-                if (!channel.Mapping.ContainsKey(CanonicalAttributes.NameOf(required)))
-                {
-                    failures.Add($"{key}:{nameof(ChannelOptions.Mapping)} must map '{CanonicalAttributes.NameOf(required)}'.");
-                }
-            }
         }
         var ruleNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < options.Rules.Count; i++)
@@ -122,8 +115,6 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
         }
     }
 
-    // A channel without a timestamp column (a snapshot export) gets its file's last-write time.
-    private static readonly CanonicalAttribute[] s_requiredMappings = [CanonicalAttribute.RecordId];
 }
 
 /// <summary>The channel file formats the engine reads.</summary>

@@ -110,6 +110,10 @@ public static class HeaderMapping
         Add(CanonicalAttribute.Phone, "phone_number", "telephone", "tel", "mobile");
         Add(CanonicalAttribute.NationalId, "soc_sec_id", "ssn", "social_security_number", "national_insurance_number");
         Add(CanonicalAttribute.Company, "organisation", "organization", "company_name", "employer");
+        Add(CanonicalAttribute.CustomerId, "customer_number", "customer_no", "crm_id", "client_id");
+        Add(CanonicalAttribute.LoyaltyId, "loyalty_no", "loyalty_number", "loyalty", "member_id", "membership_id", "card_number");
+        Add(CanonicalAttribute.DeviceId, "device", "cookie_id", "anonymous_id", "visitor_id");
+        Add(CanonicalAttribute.AccountId, "account", "account_number");
         return aliases;
     }
 }

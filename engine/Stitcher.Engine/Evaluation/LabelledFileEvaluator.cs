@@ -54,10 +54,14 @@ public static class LabelledFileEvaluator
             throw new ArgumentException($"'{input}' has no truth column '{truthColumn}' (columns: {string.Join(", ", headers)}).", nameof(truthColumn));
         }
         var mapping = HeaderMapping.Infer(headers, truthColumn, mappingOverrides);
-        if (!mapping.TryGetValue(CanonicalAttributes.NameOf(CanonicalAttribute.RecordId), out var idColumn))
+        // Timestamps only decide golden values, not matches: an unreadable one must not reject a record here.
+        var timestampName = CanonicalAttributes.NameOf(CanonicalAttribute.Timestamp);
+        if (mappingOverrides is null || !mappingOverrides.Values.Contains(timestampName, StringComparer.OrdinalIgnoreCase))
         {
-            throw new ArgumentException($"No record id column in '{input}': pass --map <column>=record_id.", nameof(mappingOverrides));
+            mapping.Remove(timestampName);
         }
+        // Without a record id column, records are known by their line.
+        mapping.TryGetValue(CanonicalAttributes.NameOf(CanonicalAttribute.RecordId), out var idColumn);
         var temp = Path.Combine(Path.GetTempPath(), "stitcher-evaluate-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -68,6 +72,7 @@ public static class LabelledFileEvaluator
                 DefaultRegion = defaultRegion,
                 BatchSize = 5000,
                 Channels = { [Channel] = new ChannelOptions { Path = input, Format = ChannelFormats.Csv, Mapping = mapping } },
+                Rules = IdentifierRules(mapping),
                 Store = StoreSizing(new FileInfo(input).Length),
             };
 
@@ -167,6 +172,29 @@ public static class LabelledFileEvaluator
             allPairs);
     }
 
+    /// <summary>
+    /// Trusted identifiers in the file link deterministically, as a configured channel would, with the default
+    /// guard: a value that two clearly different people share (a household phone, a placeholder) links nobody.
+    /// </summary>
+    private static List<IdentifierRuleOptions> IdentifierRules(Dictionary<string, string> mapping)
+    {
+        var rules = new List<IdentifierRuleOptions>();
+        foreach (var attribute in s_identifierAttributes)
+        {
+            var name = CanonicalAttributes.NameOf(attribute);
+            if (mapping.ContainsKey(name))
+            {
+                rules.Add(new IdentifierRuleOptions { Name = name, Attribute = name });
+            }
+        }
+        return rules;
+    }
+
+    private static readonly CanonicalAttribute[] s_identifierAttributes =
+    [
+        CanonicalAttribute.Email, CanonicalAttribute.Phone, CanonicalAttribute.CustomerId, CanonicalAttribute.LoyaltyId, CanonicalAttribute.DeviceId,
+    ];
+
     private static StoreOptions StoreSizing(long fileBytes)
     {
         var memory = Math.Clamp(BitOperationsRoundUp(fileBytes * 64), 1L << 28, 1L << 33);
@@ -175,26 +203,27 @@ public static class LabelledFileEvaluator
 
     private static long BitOperationsRoundUp(long value) => (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)Math.Max(value, 1));
 
-    private static async Task<List<(string RecordId, string Entity)>> ReadTruthAsync(string input, string idColumn, string truthColumn, CancellationToken cancellationToken)
+    private static async Task<List<(string RecordId, string Entity)>> ReadTruthAsync(string input, string? idColumn, string truthColumn, CancellationToken cancellationToken)
     {
         // The truth column is read here only, after linking, into an attribute the evaluation never maps.
-        var mapping = new FieldMapping(new Dictionary<CanonicalAttribute, string>
+        var columns = new Dictionary<CanonicalAttribute, string> { [CanonicalAttribute.AccountId] = truthColumn };
+        if (idColumn is not null)
         {
-            [CanonicalAttribute.RecordId] = idColumn,
-            [CanonicalAttribute.AccountId] = truthColumn,
-        });
-        var sink = new TruthSink();
+            columns[CanonicalAttribute.RecordId] = idColumn;
+        }
+        var mapping = new FieldMapping(columns);
+        var sink = new TruthSink(input);
         await new CsvChannelReader(mapping).ReadAsync(input, SourcePosition.Start, sink, finalRead: true, cancellationToken).ConfigureAwait(false);
         return sink.Rows;
     }
 
-    private sealed class TruthSink : IRawRecordSink
+    private sealed class TruthSink(string input) : IRawRecordSink
     {
         public List<(string, string)> Rows { get; } = [];
 
         public void OnRecord(in RawRecord record)
         {
-            var id = record.Values[(int)CanonicalAttribute.RecordId];
+            var id = record.Values[(int)CanonicalAttribute.RecordId] ?? StitcherEngine.LineRecordId(input, record.Line);
             if (id is not null)
             {
                 Rows.Add((id, record.Values[(int)CanonicalAttribute.AccountId] ?? "none:" + id));

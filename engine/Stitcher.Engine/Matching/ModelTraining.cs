@@ -50,7 +50,7 @@ public static class ModelTraining
                 throw new ArgumentException($"Channel '{channel}' is not configured.", nameof(inputs));
             }
             var source = new ChannelSource(channel, channelOptions, options);
-            var sink = new Collector(channel, normalizer, normalized);
+            var sink = new Collector(channel, Path.GetFullPath(file), normalizer, normalized);
             await source.Reader.ReadAsync(Path.GetFullPath(file), SourcePosition.Start, sink, finalRead: true, cancellationToken).ConfigureAwait(false);
         }
         var values = new List<string?[]>(normalized.Count);
@@ -67,7 +67,7 @@ public static class ModelTraining
         return (records, shared);
     }
 
-    private sealed class Collector(string channel, RecordNormalizer normalizer, List<(string Key, string?[] Values)> records) : IRawRecordSink
+    private sealed class Collector(string channel, string file, RecordNormalizer normalizer, List<(string Key, string?[] Values)> records) : IRawRecordSink
     {
         private const string PlaceholderTimestamp = "1970-01-01T00:00:00Z";
         private readonly List<FieldIssue> _issues = [];
@@ -75,6 +75,7 @@ public static class ModelTraining
         public void OnRecord(in RawRecord record)
         {
             record.Values[(int)CanonicalAttribute.Timestamp] ??= PlaceholderTimestamp;
+            record.Values[(int)CanonicalAttribute.RecordId] ??= StitcherEngine.LineRecordId(file, record.Line);
             var normalized = new string?[CanonicalAttributes.Count];
             _issues.Clear();
             if (normalizer.TryNormalize(record.Values, normalized, _issues))

@@ -24,6 +24,7 @@ internal sealed class ChannelSource
             }
         }
         HasTimestamp = mapping.ContainsKey(CanonicalAttribute.Timestamp);
+        HasRecordId = mapping.ContainsKey(CanonicalAttribute.RecordId);
         var fieldMapping = new FieldMapping(mapping);
         Reader = string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase)
             ? new NdjsonChannelReader(fieldMapping)
@@ -34,6 +35,8 @@ internal sealed class ChannelSource
     public int Priority { get; }
     /// <summary>Whether the channel maps a timestamp; without one, records take their file's last-write time.</summary>
     public bool HasTimestamp { get; }
+    /// <summary>Whether the channel maps a record id; without one, a record is known by its file name and line.</summary>
+    public bool HasRecordId { get; }
     public string Path { get; }
     public string Pattern { get; }
     public IChannelFileReader Reader { get; }

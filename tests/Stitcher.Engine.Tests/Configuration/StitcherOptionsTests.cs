@@ -39,7 +39,6 @@ public sealed class StitcherOptionsTests
     [Theory]
     [InlineData("region", "Stitcher:DefaultRegion")]
     [InlineData("mapping", "Stitcher:Channels:crm:Mapping:emial")]
-    [InlineData("required", "Stitcher:Channels:crm:Mapping must map 'record_id'")]
     [InlineData("format", "Stitcher:Channels:crm:Format")]
     [InlineData("rule", "Stitcher:Rules:0:Attribute")]
     [InlineData("duplicate-rule", "Stitcher:Rules:1:Name")]
@@ -52,7 +51,6 @@ public sealed class StitcherOptionsTests
         {
             case "region": options.DefaultRegion = "XX"; break;
             case "mapping": crm.Mapping["emial"] = "email"; break;
-            case "required": crm.Mapping.Remove("record_id"); break;
             case "format": crm.Format = "xml"; break;
             case "rule": options.Rules[0].Attribute = "shoe_size"; break;
             case "duplicate-rule": options.Rules.Add(new IdentifierRuleOptions { Name = "EMAIL", Attribute = "email" }); break;

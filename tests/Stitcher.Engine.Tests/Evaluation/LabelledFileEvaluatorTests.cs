@@ -87,6 +87,26 @@ public sealed class LabelledFileEvaluatorTests : IDisposable
         Assert.NotEqual(report.ProfileByRecord["p0a"], report.ProfileByRecord["p5a"]);
     }
 
+    [Fact]
+    public async Task Evaluate_NoRecordIdColumnAndLoyaltyIdsOnly_LinksByTheTrustedIdentifier()
+    {
+        var path = _temp.File("loyalty.csv");
+        var lines = new List<string> { "name,loyalty_no,updated_at,person" };
+        for (var p = 0; p < 50; p++)
+        {
+            // The same loyalty card under a shop nickname and a formal name; the timestamp is sometimes junk.
+            lines.Add($"customer {p},L{p:000},2026-01-01,P{p}");
+            lines.Add($"cust. #{p},L{p:000},{(p % 5 == 0 ? "not a date" : "2026-02-01")},P{p}");
+        }
+        File.WriteAllLines(path, lines);
+
+        var report = await LabelledFileEvaluator.EvaluateAsync(path, "person");
+
+        Assert.Equal(0, report.Rejected);
+        Assert.Equal(1.0, report.Metrics.F1);
+        Assert.Equal(report.ProfileByRecord["loyalty.csv:2"], report.ProfileByRecord["loyalty.csv:3"]);
+    }
+
     internal static string Dataset(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
