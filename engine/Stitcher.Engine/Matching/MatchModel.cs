@@ -43,6 +43,9 @@ public sealed class MatchModel
     public long RandomPairs { get; set; }
     public int EmIterations { get; set; }
 
+    /// <summary>True when EM's answer did not look like "same person" and documented m priors were used instead.</summary>
+    public bool EmFallback { get; set; }
+
     /// <summary>Identifier values many people share (placeholders, household landlines), by field: never evidence.</summary>
     public Dictionary<string, List<string>>? SharedValues { get; set; }
 

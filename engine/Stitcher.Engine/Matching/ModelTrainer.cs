@@ -83,6 +83,20 @@ internal static class ModelTrainer
         var prior = 0.1;
         var (patternKeys, patternCounts) = Unpack(patterns);
         var iterations = RunEm(patternKeys, patternCounts, m, u, ref prior);
+        if (!IsPlausible(m, Observed(patternKeys, patternCounts)))
+        {
+            // EM settled on a class that is not "same person" (on multi-channel data where names and birth dates
+            // never meet in one channel, "same neighbourhood" can win). Fall back to documented m priors, u from
+            // random pairs to start from, and let EM fit only the non-match class and the share of matches.
+            for (var f = 0; f < MatchRecord.FieldCount; f++)
+            {
+                m[f] = (double[])s_priorM[f].Clone();
+                u[f] = (double[])randomU[f].Clone();
+            }
+            prior = 0.1;
+            iterations += RunEm(patternKeys, patternCounts, m, u, ref prior, estimateU: true, estimateM: false);
+            model.EmFallback = true;
+        }
         timings = new TrainingTimings(randomTime, candidateTime, clock.Elapsed, patterns.Count);
 
         model.Prior = Math.Clamp(prior, 1e-6, 1 - 1e-6);
@@ -106,7 +120,7 @@ internal static class ModelTrainer
     /// random pairs alone would push every candidate pair into the match class. u starts from the random pairs,
     /// m from a strong-agreement guess, which keeps the match class the agreeing one.
     /// </summary>
-    internal static int RunEm(ComparisonLevel[][] patterns, long[] counts, double[][] m, double[][] u, ref double prior, bool estimateU = true)
+    internal static int RunEm(ComparisonLevel[][] patterns, long[] counts, double[][] m, double[][] u, ref double prior, bool estimateU = true, bool estimateM = true)
     {
         var fields = m.Length;
         var mSums = new double[fields, MatchModel.LevelCount];
@@ -158,9 +172,12 @@ internal static class ModelTrainer
             {
                 for (var l = (int)ComparisonLevel.Different; l < MatchModel.LevelCount; l++)
                 {
-                    var updatedM = mTotals[f] > 0 ? (mSums[f, l] + 1e-9) / (mTotals[f] + 4e-9) : m[f][l];
-                    change = Math.Max(change, Math.Abs(updatedM - m[f][l]));
-                    m[f][l] = updatedM;
+                    if (estimateM)
+                    {
+                        var updatedM = mTotals[f] > 0 ? (mSums[f, l] + 1e-9) / (mTotals[f] + 4e-9) : m[f][l];
+                        change = Math.Max(change, Math.Abs(updatedM - m[f][l]));
+                        m[f][l] = updatedM;
+                    }
                     if (estimateU)
                     {
                         var updatedU = uTotals[f] > 0 ? (uSums[f, l] + 1e-9) / (uTotals[f] + 4e-9) : u[f][l];
@@ -169,7 +186,7 @@ internal static class ModelTrainer
                     }
                 }
             }
-            for (var f = 0; f < fields; f++)
+            for (var f = 0; estimateM && f < fields; f++)
             {
                 KeepAgreementDirection(m[f], u[f]);
             }
@@ -182,6 +199,60 @@ internal static class ModelTrainer
             }
         }
         return iteration;
+    }
+
+    /// <summary>
+    /// m priors (levels: missing, different, loose, close, exact) for when EM cannot be trusted: what agreement
+    /// looks like between two records of one person, allowing typos, moves and second emails or phones.
+    /// </summary>
+    private static readonly double[][] s_priorM =
+    [
+        [0, 0.05, 0.05, 0.15, 0.75], // given name
+        [0, 0.05, 0.03, 0.12, 0.80], // surname
+        [0, 0.03, 0.02, 0.10, 0.85], // date of birth
+        [0, 0.20, 0.10, 0.15, 0.55], // street
+        [0, 0.15, 0.05, 0.05, 0.75], // city
+        [0, 0.15, 0.05, 0.05, 0.75], // postcode
+        [0, 0.05, 0.00, 0.00, 0.95], // state
+        [0, 0.30, 0.05, 0.05, 0.60], // email
+        [0, 0.40, 0.05, 0.05, 0.50], // phone
+        [0, 0.02, 0.03, 0.05, 0.90], // national id
+    ];
+
+    /// <summary>Comparisons per field in which both records had a value.</summary>
+    private static long[] Observed(ComparisonLevel[][] patterns, long[] counts)
+    {
+        var observed = new long[MatchRecord.FieldCount];
+        for (var p = 0; p < patterns.Length; p++)
+        {
+            for (var f = 0; f < observed.Length; f++)
+            {
+                if (patterns[p][f] != ComparisonLevel.Missing)
+                {
+                    observed[f] += counts[p];
+                }
+            }
+        }
+        return observed;
+    }
+
+    /// <summary>
+    /// Whether EM's match class looks like "same person": on the person fields it saw often enough, records of
+    /// one person mostly agree (exact at least half the time) and rarely differ outright.
+    /// </summary>
+    private static bool IsPlausible(double[][] m, long[] observed)
+    {
+        const long Enough = 50;
+        ReadOnlySpan<MatchField> personal = [MatchField.GivenName, MatchField.Surname, MatchField.DateOfBirth, MatchField.NationalId];
+        foreach (var field in personal)
+        {
+            var f = (int)field;
+            if (observed[f] >= Enough && (m[f][(int)ComparisonLevel.Exact] < 0.5 || m[f][(int)ComparisonLevel.Different] > 0.3))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>

@@ -84,7 +84,7 @@ internal sealed class ProbabilisticMatcher
             }
             var probability = MatchModel.Probability(weight);
             var described = Describe(levels);
-            if (weight >= _linkWeight && !IsPersonConflict(levels))
+            if (weight >= _linkWeight && !IsPersonConflict(levels) && HasPersonalEvidence(levels))
             {
                 PairsLinked++;
                 matches.Add(new MatchEvidence(StoredEvidence.Probabilistic, candidate.Key, _profiles[position], probability, described, "probabilistic match"));
@@ -93,7 +93,7 @@ internal sealed class ProbabilisticMatcher
             PairsForReview++;
             var conflict = weight >= _linkWeight;
             matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, _profiles[position], probability, described,
-                conflict ? "given names differ and nothing personal agrees (household or twins)" : "in the review band"));
+                conflict ? "linked by the model, but names differ or nothing personal agrees (household, twins, neighbours)" : "in the review band"));
             PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
         }
     }
@@ -105,10 +105,17 @@ internal sealed class ProbabilisticMatcher
     /// no exact email. Such pairs go to review instead of being linked. Where both carry a national id the
     /// model's weights decide, since a differing id already counts heavily against the pair.
     /// </summary>
-    internal static bool IsPersonConflict(ReadOnlySpan<ComparisonLevel> levels) =>
-        levels[(int)MatchField.GivenName] == ComparisonLevel.Different
-        && levels[(int)MatchField.Email] != ComparisonLevel.Exact
-        && levels[(int)MatchField.NationalId] == ComparisonLevel.Missing;
+    internal static bool IsPersonConflict(ReadOnlySpan<ComparisonLevel> levels)
+    {
+        var personalIdentifierAgrees = levels[(int)MatchField.Email] == ComparisonLevel.Exact
+            || levels[(int)MatchField.Phone] == ComparisonLevel.Exact
+            || levels[(int)MatchField.NationalId] >= ComparisonLevel.Close;
+        if (personalIdentifierAgrees)
+        {
+            return false;
+        }
+        return levels[(int)MatchField.GivenName] == ComparisonLevel.Different && levels[(int)MatchField.NationalId] == ComparisonLevel.Missing;
+    }
 
     /// <summary>The record now belongs to another profile (after a split).</summary>
     public void Reassign(string recordKey, string profileId)
@@ -126,6 +133,29 @@ internal sealed class ProbabilisticMatcher
         {
             _replaced[position] = true;
         }
+    }
+
+    /// <summary>
+    /// A link needs agreement on something that identifies a person, not just a place: the same email or phone, the
+    /// national id up to a typo, or names and birth date that agree (both names, or a name with the birth date), or
+    /// the given name at the very same street address (a surname change after marriage).
+    /// An address, a postcode or a city alone never links two records, whatever weight the model gives them:
+    /// on multi-channel data without labels, EM can learn that "same neighbourhood" looks like "same person".
+    /// </summary>
+    internal static bool HasPersonalEvidence(ReadOnlySpan<ComparisonLevel> levels)
+    {
+        var given = levels[(int)MatchField.GivenName];
+        var surname = levels[(int)MatchField.Surname];
+        var birth = levels[(int)MatchField.DateOfBirth];
+        return levels[(int)MatchField.Email] == ComparisonLevel.Exact
+            || levels[(int)MatchField.Phone] == ComparisonLevel.Exact
+            || levels[(int)MatchField.NationalId] >= ComparisonLevel.Close
+            || (given >= ComparisonLevel.Close && surname >= ComparisonLevel.Close)
+            || (surname >= ComparisonLevel.Close && birth >= ComparisonLevel.Close)
+            || (given >= ComparisonLevel.Close && birth == ComparisonLevel.Exact)
+            || (given >= ComparisonLevel.Close && levels[(int)MatchField.Street] == ComparisonLevel.Exact)
+            || (birth == ComparisonLevel.Exact && (given >= ComparisonLevel.Loose || surname >= ComparisonLevel.Loose))
+            || (levels[(int)MatchField.NationalId] == ComparisonLevel.Loose && birth >= ComparisonLevel.Close);
     }
 
     /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>

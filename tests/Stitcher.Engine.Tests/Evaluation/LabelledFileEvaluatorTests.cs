@@ -107,6 +107,38 @@ public sealed class LabelledFileEvaluatorTests : IDisposable
         Assert.Equal(report.ProfileByRecord["loyalty.csv:2"], report.ProfileByRecord["loyalty.csv:3"]);
     }
 
+    [Fact]
+    public async Task Evaluate_MultiChannelWithoutDuplicatesInsideAChannel_DoesNotMergeNeighboursOrNamesakes()
+    {
+        // CRM holds each person once with full details; the shop holds the same people by name and phone only.
+        // Names and birth dates never meet a second time within one channel, so EM alone has nothing to learn
+        // "same person" from; many people share postcodes and common names.
+        var path = _temp.File("channels.csv");
+        var lines = new List<string> { "record_id,first_name,last_name,full_name,dob,street,city,zip,phone,person" };
+        string[] given = ["mary", "john", "linda", "james"];
+        string[] family = ["smith", "garcia", "jones"];
+        var random = new Random(21);
+        for (var p = 0; p < 1500; p++)
+        {
+            var first = given[random.Next(given.Length)];
+            var last = family[random.Next(family.Length)];
+            var zip = $"9{random.Next(10, 15)}00";
+            var phone = $"+1415{random.Next(2000000, 9999999)}";
+            var dob = $"19{random.Next(40, 99)}-{random.Next(1, 13):00}-{random.Next(1, 29):00}";
+            lines.Add($"crm-{p},{first},{last},,{dob},{random.Next(1, 400)} {family[random.Next(family.Length)]} street,springfield,{zip},{phone},P{p}");
+            if (p % 10 == 0)
+            {
+                lines.Add($"pos-{p},,,{first} {last},,,,,{phone},P{p}");
+            }
+        }
+        File.WriteAllLines(path, lines);
+
+        var report = await LabelledFileEvaluator.EvaluateAsync(path, "person");
+
+        Assert.True(report.Metrics.Precision >= 0.98, $"precision {report.Metrics.Precision:F4} recall {report.Metrics.Recall:F4}");
+        Assert.True(report.Metrics.Recall >= 0.95, $"recall {report.Metrics.Recall:F4}");
+    }
+
     internal static string Dataset(string name)
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
