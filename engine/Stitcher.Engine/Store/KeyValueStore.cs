@@ -59,22 +59,7 @@ internal sealed partial class KeyValueStore : IDisposable
     {
         fixed (byte* keyPointer = key)
         {
-            var spanKey = SpanByte.FromPointer(keyPointer, key.Length);
-            var output = new SpanByteAndMemory();
-            var status = _session.Read(ref spanKey, ref output);
-            if (status.IsPending)
-            {
-                _session.CompletePendingWithOutputs(out var outputs, wait: true);
-                using (outputs)
-                {
-                    status = default;
-                    while (outputs.Next())
-                    {
-                        status = outputs.Current.Status;
-                        output = outputs.Current.Output;
-                    }
-                }
-            }
+            var status = Read(SpanByte.FromPointer(keyPointer, key.Length), out var output);
             if (!status.Found)
             {
                 output.Memory?.Dispose();
@@ -109,25 +94,32 @@ internal sealed partial class KeyValueStore : IDisposable
         var keyBytes = Encoding.UTF8.GetBytes(key);
         fixed (byte* keyPointer = keyBytes)
         {
-            var spanKey = SpanByte.FromPointer(keyPointer, keyBytes.Length);
-            var output = new SpanByteAndMemory();
-            var status = _session.Read(ref spanKey, ref output);
-            if (status.IsPending)
-            {
-                _session.CompletePendingWithOutputs(out var outputs, wait: true);
-                using (outputs)
-                {
-                    status = default;
-                    while (outputs.Next())
-                    {
-                        status = outputs.Current.Status;
-                        outputs.Current.Output.Memory?.Dispose();
-                    }
-                }
-            }
+            var status = Read(SpanByte.FromPointer(keyPointer, keyBytes.Length), out var output);
             output.Memory?.Dispose();
             return status.Found;
         }
+    }
+
+    /// <summary>One read by key, waiting for it when FASTER has to go to disk. The caller owns the output's memory.</summary>
+    private Status Read(SpanByte key, out SpanByteAndMemory output)
+    {
+        output = new SpanByteAndMemory();
+        var status = _session.Read(ref key, ref output);
+        if (!status.IsPending)
+        {
+            return status;
+        }
+        _session.CompletePendingWithOutputs(out var outputs, wait: true);
+        using (outputs)
+        {
+            status = default;
+            while (outputs.Next())
+            {
+                status = outputs.Current.Status;
+                output = outputs.Current.Output;
+            }
+        }
+        return status;
     }
 
     public void Write<T>(string key, T value)
