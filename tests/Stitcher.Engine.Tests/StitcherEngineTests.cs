@@ -572,30 +572,4 @@ public sealed class StitcherEngineTests : IDisposable
         configure?.Invoke(options);
         return new StitcherEngine(options, sink is null ? null : [sink]);
     }
-
-    /// <summary>Keeps what a sink was given, at the process edge: the engine's own parts stay real.</summary>
-    private sealed class ListSink : IProfileSink
-    {
-        public Dictionary<string, StitchedProfile> Latest { get; } = [];
-        public List<string> Retired { get; } = [];
-        public string Name => "list";
-
-        public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
-        {
-            foreach (var profile in batch.Profiles)
-            {
-                Latest[profile.Id] = profile;
-            }
-            foreach (var id in batch.RetiredProfileIds)
-            {
-                Latest.Remove(id);
-                Retired.Add(id);
-            }
-            return ValueTask.CompletedTask;
-        }
-
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }

@@ -203,26 +203,4 @@ public sealed class IdentityGraphRegressionTests : IDisposable
         configure?.Invoke(options);
         return new StitcherEngine(options, sink is null ? null : [sink]);
     }
-
-    private sealed class ListSink : IProfileSink
-    {
-        public Dictionary<string, StitchedProfile> Latest { get; } = [];
-        public List<string> Retired { get; } = [];
-        public string Name => "list";
-        public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
-        {
-            foreach (var profile in batch.Profiles)
-            {
-                Latest[profile.Id] = profile;
-            }
-            foreach (var id in batch.RetiredProfileIds)
-            {
-                Latest.Remove(id);
-                Retired.Add(id);
-            }
-            return ValueTask.CompletedTask;
-        }
-        public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
