@@ -143,12 +143,12 @@ internal sealed class IdentityGraph
                 continue;
             }
             _recordIdentifiers.Add((identifierKey, entry, rule));
-            if (entry.ProfileId.Length == 0 || !ProfileExists(ResolveProfileId(entry.ProfileId)))
+            var profileId = entry.ProfileId.Length == 0 ? "" : ResolveProfileId(entry.ProfileId);
+            if (profileId.Length == 0 || !ProfileExists(profileId))
             {
                 // Nobody holds this value any more (its records were deleted or changed): it links nothing.
                 continue;
             }
-            var profileId = ResolveProfileId(entry.ProfileId);
             record.Evidence.Add(new StoredEvidence
             {
                 Kind = StoredEvidence.Identifier,
