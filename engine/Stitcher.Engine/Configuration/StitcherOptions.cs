@@ -179,7 +179,15 @@ public sealed class MatchingOptions
 
     /// <summary>A blocking key shared by more records than this stops producing candidate pairs.</summary>
     [Range(2, 1_000_000)]
-    public int MaxBlockSize { get; set; } = 1000;
+    public int MaxBlockSize { get; set; } = Matching.CandidateIndex.DefaultMaxBlockSize;
+
+    /// <summary>
+    /// The most candidate records one record is compared with. Its blocks are scanned most selective first (same
+    /// email, phone, birth date and name) and a block that would exceed this is skipped, so the cost per record stays
+    /// flat as the store grows; raise it to compare records with more of their common-name namesakes.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxCandidates { get; set; } = Matching.CandidateIndex.DefaultMaxCandidates;
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Stitcher.Engine.Matching;
@@ -7,23 +8,40 @@ namespace Stitcher.Engine.Matching;
 /// earlier records sharing a key. A block that grows past <see cref="MaxBlockSize"/> (a placeholder date, a
 /// household's postcode and initial) stops producing candidates and is counted as oversized.
 /// </summary>
+/// <remarks>
+/// A record's blocks are scanned most selective first, and a block is skipped when it would take the record past
+/// <see cref="MaxCandidates"/> comparisons. So a record is compared with the few records sharing its email, phone
+/// or birth date and name before the hundreds that share only a common name: what the common name alone could add
+/// is weak evidence that the model cannot link on, and the budget keeps the cost per record flat as the store
+/// grows from thousands to millions of records, where such blocks grow with it.
+/// </remarks>
 internal sealed class CandidateIndex
 {
     public const int DefaultMaxBlockSize = 1000;
+    public const int DefaultMaxCandidates = 64;
 
     private readonly Dictionary<ulong, List<int>> _blocks = [];
     private readonly List<MatchRecord> _records = [];
-    private int[] _stamps = new int[1024];
-    private int _stamp;
+    private long _blocksOverBudget;
 
-    public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize) => MaxBlockSize = maxBlockSize;
+    public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates)
+    {
+        MaxBlockSize = maxBlockSize;
+        MaxCandidates = maxCandidates;
+    }
 
     public int MaxBlockSize { get; }
+
+    /// <summary>The most candidates one record is compared with; blocks past it are skipped, largest first.</summary>
+    public int MaxCandidates { get; }
 
     public int Count => _records.Count;
 
     /// <summary>Blocks that reached <see cref="MaxBlockSize"/> and no longer produce candidates.</summary>
     public int OversizedBlocks { get; private set; }
+
+    /// <summary>Blocks skipped for a record because scanning them would exceed <see cref="MaxCandidates"/>.</summary>
+    public long BlocksOverBudget => Interlocked.Read(ref _blocksOverBudget);
 
     public MatchRecord this[int index] => _records[index];
 
@@ -50,42 +68,79 @@ internal sealed class CandidateIndex
         return position;
     }
 
-    /// <summary>Fills <paramref name="candidates"/> with the distinct records sharing a usable block with <paramref name="record"/>.</summary>
-    public void Candidates(MatchRecord record, List<int> candidates)
+    /// <summary>
+    /// Fills <paramref name="candidates"/> with the distinct records sharing a usable block with <paramref name="record"/>,
+    /// in position order, scanning the smallest blocks first within <see cref="MaxCandidates"/>. Safe to call from
+    /// several threads while nothing is added; <paramref name="countSkipped"/> adds skipped blocks to <see cref="BlocksOverBudget"/>.
+    /// </summary>
+    public void Candidates(MatchRecord record, List<int> candidates, bool countSkipped = true)
     {
         candidates.Clear();
-        if (_stamps.Length < _records.Count)
-        {
-            Array.Resize(ref _stamps, Math.Max(_records.Count, _stamps.Length * 2));
-        }
-        if (++_stamp == int.MaxValue)
-        {
-            Array.Clear(_stamps);
-            _stamp = 1;
-        }
         Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
         var count = Blocking.Keys(record, keys);
+        var found = new FoundBlocks();
+        var blocks = 0;
         for (var k = 0; k < count; k++)
         {
             if (!_blocks.TryGetValue(keys[k], out var postings) || postings.Count >= MaxBlockSize)
             {
                 continue;
             }
-            foreach (var position in postings)
+            // Insertion sort by size: at most a dozen blocks.
+            var at = blocks++;
+            while (at > 0 && found[at - 1]!.Count > postings.Count)
             {
-                if (_stamps[position] != _stamp)
+                found[at] = found[at - 1];
+                at--;
+            }
+            found[at] = postings;
+        }
+        var budget = MaxCandidates;
+        var scanned = 0;
+        for (; scanned < blocks; scanned++)
+        {
+            var postings = found[scanned]!;
+            if (postings.Count > budget)
+            {
+                // The rest are at least as large.
+                break;
+            }
+            budget -= postings.Count;
+            candidates.AddRange(postings);
+        }
+        if (countSkipped && scanned < blocks)
+        {
+            Interlocked.Add(ref _blocksOverBudget, blocks - scanned);
+        }
+        if (scanned > 1)
+        {
+            // Records sharing several keys appear once.
+            var span = CollectionsMarshal.AsSpan(candidates);
+            span.Sort();
+            var kept = 0;
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (kept == 0 || span[i] != span[kept - 1])
                 {
-                    _stamps[position] = _stamp;
-                    candidates.Add(position);
+                    span[kept++] = span[i];
                 }
             }
+            candidates.RemoveRange(kept, span.Length - kept);
         }
     }
 
-    /// <summary>Visits every candidate pair of <paramref name="records"/> once, as an online run would meet them.</summary>
-    public static long ForEachCandidatePair(IReadOnlyList<MatchRecord> records, Action<MatchRecord, MatchRecord> visit, int maxBlockSize = DefaultMaxBlockSize)
+    /// <summary>Room for one record's blocks, on the stack.</summary>
+    [InlineArray(Blocking.MaxKeys)]
+    private struct FoundBlocks
     {
-        var index = new CandidateIndex(maxBlockSize);
+        private List<int>? _block;
+    }
+
+    /// <summary>Visits every candidate pair of <paramref name="records"/> once, as an online run would meet them.</summary>
+    public static long ForEachCandidatePair(IReadOnlyList<MatchRecord> records, Action<MatchRecord, MatchRecord> visit,
+        int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates)
+    {
+        var index = new CandidateIndex(maxBlockSize, maxCandidates);
         var candidates = new List<int>();
         long pairs = 0;
         foreach (var record in records)

@@ -21,7 +21,9 @@ internal static class ModelTrainer
     public static MatchModel Train(IReadOnlyList<MatchRecord> records, int seed = 20261125, int randomPairs = DefaultRandomPairs) =>
         Train(records, out _, seed, randomPairs);
 
-    public static MatchModel Train(IReadOnlyList<MatchRecord> records, out TrainingTimings timings, int seed = 20261125, int randomPairs = DefaultRandomPairs)
+    /// <summary>Estimates the model; candidate pairs are those the engine would score with the same block limits.</summary>
+    public static MatchModel Train(IReadOnlyList<MatchRecord> records, out TrainingTimings timings, int seed = 20261125, int randomPairs = DefaultRandomPairs,
+        int maxBlockSize = CandidateIndex.DefaultMaxBlockSize, int maxCandidates = CandidateIndex.DefaultMaxCandidates)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ArgumentOutOfRangeException.ThrowIfLessThan(records.Count, 2, nameof(records));
@@ -60,7 +62,7 @@ internal static class ModelTrainer
             comparer.Compare(a, b, pairLevels);
             var key = Pack(pairLevels);
             patterns[key] = patterns.TryGetValue(key, out var count) ? count + 1 : 1;
-        });
+        }, maxBlockSize, maxCandidates);
 
         var model = new MatchModel
         {

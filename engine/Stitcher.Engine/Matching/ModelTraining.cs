@@ -30,7 +30,8 @@ public static class ModelTraining
         {
             throw new InvalidOperationException("Training needs at least two readable records.");
         }
-        var model = ModelTrainer.Train(records.Records, out var timings);
+        var model = ModelTrainer.Train(records.Records, out var timings,
+            maxBlockSize: options.Matching.MaxBlockSize, maxCandidates: options.Matching.MaxCandidates);
         model.SharedValues = records.Shared.ToDictionary();
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);

@@ -52,6 +52,32 @@ public sealed class BlockingTests
         Assert.True(index.OversizedBlocks >= 1);
     }
 
+    [Fact]
+    public void Candidates_OverTheBudget_ScanMostSelectiveBlocksFirstAndSkipTheCommonName()
+    {
+        var small = new CandidateIndex(maxCandidates: 3);
+        var large = new CandidateIndex(maxCandidates: 100);
+        for (var i = 0; i < 10; i++)
+        {
+            // Ten namesakes born on other days, in other places.
+            var namesake = Record("n" + i, $"minjun,kim,{1960 + i}-0{1 + (i % 9)}-1{i},{2000 + i}");
+            small.Add(namesake);
+            large.Add(namesake);
+        }
+        var twin = Record("t", "minjun,kim,1985-03-12,4011");
+        small.Add(twin);
+        large.Add(twin);
+        var candidates = new List<int>();
+
+        small.Candidates(Record("x", "minjun,kim,1985-03-12,9999"), candidates);
+        Assert.Equal([10], candidates);
+        Assert.True(small.BlocksOverBudget >= 1);
+
+        large.Candidates(Record("x", "minjun,kim,1985-03-12,9999"), candidates);
+        Assert.Equal(11, candidates.Count);
+        Assert.Equal(0, large.BlocksOverBudget);
+    }
+
     private static MatchRecord Record(string key, string csv)
     {
         var parts = csv.Split(',');
