@@ -39,6 +39,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly HashSet<string> _retiredUndelivered = new(StringComparer.Ordinal);
     private readonly LinkOutcome _outcome = new();
     private readonly List<FieldIssue> _issues = new(4);
+    private readonly List<StoredRecord> _accepted = [];
+
+    /// <summary>The source file name recorded for records handed over one by one.</summary>
+    private const string ApiSource = "(api)";
     private long _lastCheckpointTimestamp;
     private bool _disposed;
     private Exception? _fault;
@@ -184,6 +188,90 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
+    /// Stitches one record as it happens (an event, a form, a CRM update) and returns the profile that now holds
+    /// it. <paramref name="fields"/> are keyed by the source names of the channel's mapping; the channel must map a
+    /// record id, and a record without a timestamp takes the current time. A record the normalizer rejects is
+    /// dead-lettered and not stitched. Sinks hear of the change and the store makes it durable at the next
+    /// checkpoint (<c>CheckpointIntervalSeconds</c>, or <see cref="CheckpointAsync"/> when the caller needs it now).
+    /// </summary>
+    public async Task<RecordIngestResult> IngestRecordAsync(string channel, IReadOnlyDictionary<string, string?> fields, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        if (!_channels.TryGetValue(channel, out var source))
+        {
+            throw new ArgumentException($"Channel '{channel}' is not configured (configured: {string.Join(", ", _channels.Keys)}).", nameof(channel));
+        }
+        if (!source.HasRecordId)
+        {
+            throw new ArgumentException($"Channel '{channel}' maps no record_id: a single record needs one to be updated or deleted later.", nameof(channel));
+        }
+        var values = source.ValuesFrom(fields);
+        if (!source.HasTimestamp || string.IsNullOrWhiteSpace(values[(int)CanonicalAttribute.Timestamp]))
+        {
+            values[(int)CanonicalAttribute.Timestamp] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        }
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var normalized = new string?[CanonicalAttributes.Count];
+            _issues.Clear();
+            var accepted = _normalizer.TryNormalize(values, normalized, _issues);
+            var issues = new List<string>(_issues.Count);
+            foreach (var issue in _issues)
+            {
+                var field = SourceFieldOf(source.Name, issue.Field);
+                issues.Add(string.Concat(field ?? CanonicalAttributes.NameOf(issue.Field), ": ", issue.Reason));
+                _deadLetters.Write(source.Name, ApiSource, 0, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(values) : null);
+            }
+            if (_issues.Count > 0)
+            {
+                _deadLetters.Flush();
+            }
+            if (!accepted)
+            {
+                return new RecordIngestResult(false, null, false, issues);
+            }
+            var record = new StoredRecord
+            {
+                Channel = source.Name,
+                RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
+                TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
+                Display = DisplayValues(values, normalized),
+                Normalized = normalized,
+                SourceFile = ApiSource,
+            };
+            _outcome.Clear();
+            try
+            {
+                _graph.Link(record, source.Priority, _outcome);
+                _graph.Flush();
+            }
+            catch (Exception ex)
+            {
+                _graph.Discard();
+                _fault = ex;
+                Log.BatchFailed(_logger, source.Name, ApiSource, ex);
+                throw;
+            }
+            var unchanged = _outcome.RecordsUnchanged > 0;
+            QueueForSinks(_outcome);
+            if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds)
+            {
+                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
+                await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            var profileId = unchanged && _graph.TryGetRecord(source.Name, record.RecordId, out var stored)
+                ? _graph.ResolveProfileId(stored.ProfileId)
+                : record.ProfileId;
+            return new RecordIngestResult(true, profileId, unchanged, issues);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Deletes a channel record. Its profile is re-evaluated: it splits where the record held it together, or
     /// disappears with its last record; sinks and the change log hear of it. Returns false for an unknown record.
     /// </summary>
@@ -216,12 +304,14 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Takes a checkpoint now.</summary>
+    /// <summary>Hands pending changes to the sinks, then takes a checkpoint: what was stitched so far is durable.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // Sinks hear of every change before the store holds it for good, as after each batch.
+            await DeliverAsync(cancellationToken).ConfigureAwait(false);
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -369,6 +459,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>Blocking keys shared by too many records to be used (see <c>Matching:MaxBlockSize</c>).</summary>
     public int OversizedBlocks => _matcher?.OversizedBlocks ?? 0;
 
+    /// <summary>Blocks skipped for a record because they would exceed <c>Matching:MaxCandidates</c> (see there).</summary>
+    public long BlocksOverBudget => _matcher?.BlocksOverBudget ?? 0;
+
     /// <summary>A golden profile by id; a retired id resolves to the profile that absorbed it.</summary>
     public StitchedProfile? GetProfile(string profileId)
     {
@@ -465,7 +558,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             return null;
         }
         var started = Stopwatch.GetTimestamp();
-        var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold);
+        var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold,
+            options.Matching.MaxCandidates);
         store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized), record.ProfileId));
         Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return matcher;
@@ -606,6 +700,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     {
         var source = batch.Source;
         _outcome.Clear();
+        _accepted.Clear();
         try
         {
             foreach (var raw in batch.Pending)
@@ -645,10 +740,17 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                     SourceFile = batch.File,
                     SourceLine = raw.Line,
                 };
-                var unchangedBefore = _outcome.RecordsUnchanged;
-                _graph.Link(record, source.Priority, _outcome);
-                batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged - unchangedBefore;
+                _accepted.Add(record);
             }
+            // Scoring against the stored records runs on all cores; linking stays in file order.
+            _graph.Prematch(_accepted);
+            var unchangedBefore = _outcome.RecordsUnchanged;
+            foreach (var record in _accepted)
+            {
+                _graph.Link(record, source.Priority, _outcome);
+            }
+            batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged - unchangedBefore;
+            _accepted.Clear();
             _graph.Flush();
         }
         catch (Exception ex)

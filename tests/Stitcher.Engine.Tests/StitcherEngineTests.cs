@@ -1,3 +1,4 @@
+using Stitcher.Engine.Pipeline;
 using System.Text.Json;
 using Stitcher.Engine.Configuration;
 using Stitcher.Engine.Profiles;
@@ -366,6 +367,62 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.DoesNotContain(changes, c => c.ProfileId == bob.Id);
         Assert.Equal("+14155550132", sink.Latest[split].Attributes["phone"].Value);
         Assert.False(sink.Latest[merged].Attributes.ContainsKey("phone"));
+    }
+
+    [Fact]
+    public async Task IngestRecord_OneRecordAtATime_JoinsTheProfileOfItsPhoneAndSurvivesAReopen()
+    {
+        WriteCrm("c1,Ann,Lee,ann@example.org,+14155550132,2026-01-01T00:00:00Z", "c9,Bob,Stone,bob@example.org,,2026-01-04T00:00:00Z");
+        var sink = new ListSink();
+        string ann;
+        await using (var engine = NewEngine(sink))
+        {
+            await engine.RunOnceAsync();
+            ann = engine.FindProfileIdByRecord("crm", "c1")!;
+
+            var result = await engine.IngestRecordAsync("pos", new Dictionary<string, string?>
+            {
+                ["receipt"] = "r1", ["phone"] = "(415) 555-0132", ["name"] = "Ann Lee", ["at"] = "2026-03-01T10:00:00Z", ["unmapped"] = "ignored",
+            });
+
+            Assert.Equal(new RecordIngestResult(true, ann, false, []), result with { Issues = [] });
+            Assert.Empty(result.Issues);
+            Assert.Equal(ann, engine.FindProfileIdByRecord("pos", "r1"));
+            Assert.Equal(3, engine.TotalRecords);
+
+            // The same record again changes nothing and still says where it is.
+            var again = await engine.IngestRecordAsync("pos", new Dictionary<string, string?>
+            {
+                ["receipt"] = "r1", ["phone"] = "(415) 555-0132", ["name"] = "Ann Lee", ["at"] = "2026-03-01T10:00:00Z",
+            });
+            Assert.True(again.Unchanged);
+            Assert.Equal(ann, again.ProfileId);
+            await engine.CheckpointAsync();
+        }
+
+        await using var reopened = NewEngine();
+        Assert.Equal(ann, reopened.FindProfileIdByRecord("pos", "r1"));
+        Assert.Contains("r1", sink.Latest[ann].Records.Select(r => r.RecordId));
+    }
+
+    [Fact]
+    public async Task IngestRecord_WithoutATimestampOrWithABadValue_TakesNowAndNamesTheDroppedField()
+    {
+        await using var engine = NewEngine();
+
+        var result = await engine.IngestRecordAsync("crm", new Dictionary<string, string?>
+        {
+            ["id"] = "c5", ["first"] = "Mia", ["last"] = "Park", ["email"] = "not-an-email",
+        });
+
+        Assert.True(result.Accepted);
+        Assert.NotNull(result.ProfileId);
+        Assert.Contains(result.Issues, i => i.StartsWith("email:", StringComparison.Ordinal));
+        Assert.DoesNotContain(result.Issues, i => i.Contains("not-an-email", StringComparison.Ordinal));
+        var record = engine.ExplainRecord("crm", "c5")!;
+        Assert.Equal(DateTimeOffset.UtcNow.Date, engine.GetProfile(result.ProfileId)!.LastSeen.UtcDateTime.Date);
+        Assert.NotNull(record);
+        await Assert.ThrowsAsync<ArgumentException>(() => engine.IngestRecordAsync("nope", new Dictionary<string, string?>()));
     }
 
     [Fact]

@@ -18,18 +18,25 @@ internal sealed class ProbabilisticMatcher
     private readonly List<bool> _replaced = [];
     private readonly Dictionary<string, int> _positionByKey = new(StringComparer.Ordinal);
     private readonly List<int> _candidates = [];
+    private readonly List<Prescored> _prescored = [];
+    private int _prescoredNext;
+    private Prescored? _current;
     private readonly double _linkWeight;
     private readonly double _reviewWeight;
 
-    public ProbabilisticMatcher(MatchModel model, int maxBlockSize, double? linkThreshold = null, double? reviewThreshold = null)
+    public ProbabilisticMatcher(MatchModel model, int maxBlockSize, double? linkThreshold = null, double? reviewThreshold = null,
+        int maxCandidates = CandidateIndex.DefaultMaxCandidates)
     {
         _model = model;
-        _index = new CandidateIndex(maxBlockSize);
+        _index = new CandidateIndex(maxBlockSize, maxCandidates);
         LinkThreshold = linkThreshold ?? model.LinkThreshold;
         ReviewThreshold = Math.Min(reviewThreshold ?? model.ReviewThreshold, LinkThreshold);
         // Compare weights, not probabilities: no exponent per pair.
         _linkWeight = Math.Log2(LinkThreshold / (1 - Math.Min(LinkThreshold, 1 - 1e-12)));
         _reviewWeight = Math.Log2(Math.Max(ReviewThreshold, 1e-12) / (1 - Math.Min(ReviewThreshold, 1 - 1e-12)));
+        // Built now, so that scoring threads only read them.
+        _ = model.Shared;
+        _ = model.Weight(MatchField.GivenName, ComparisonLevel.Exact);
     }
 
     /// <summary>The matcher's view of a record under this model (shared identifier values removed).</summary>
@@ -41,6 +48,7 @@ internal sealed class ProbabilisticMatcher
     public long PairsLinked { get; private set; }
     public long PairsForReview { get; private set; }
     public int OversizedBlocks => _index.OversizedBlocks;
+    public long BlocksOverBudget => _index.BlocksOverBudget;
     public int Count => _positionByKey.Count;
 
     /// <summary>Pairs in the review band found since the identity graph last flushed them to the store.</summary>
@@ -57,11 +65,91 @@ internal sealed class ProbabilisticMatcher
     }
 
     /// <summary>
+    /// Scores, on all cores, each of <paramref name="records"/> against the records indexed so far, ahead of linking
+    /// them one by one. Scoring a pair is pure, so <see cref="FindMatches"/> then reuses these scores and compares
+    /// only with the records indexed since (earlier records of the same batch): the outcome is exactly that of
+    /// scoring one record at a time. Nothing may be indexed while this runs.
+    /// </summary>
+    public void Prescore(IReadOnlyList<(string Key, string?[] Normalized)> records)
+    {
+        _prescored.Clear();
+        _prescoredNext = 0;
+        if (records.Count == 0)
+        {
+            return;
+        }
+        var indexed = _index.Count;
+        var results = new Prescored[records.Count];
+        Parallel.For(0, records.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            static () => new ScoringWorker(),
+            (i, _, worker) =>
+            {
+                var (key, normalized) = records[i];
+                var record = Prepare(key, normalized);
+                _index.Candidates(record, worker.Candidates, countSkipped: false);
+                var candidates = worker.Candidates;
+                var positions = new int[candidates.Count];
+                List<(int Position, double Weight, ulong Levels)>? hits = null;
+                Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+                for (var c = 0; c < candidates.Count; c++)
+                {
+                    var position = candidates[c];
+                    positions[c] = position;
+                    var candidate = _index[position];
+                    if (candidate.Key == key)
+                    {
+                        continue;
+                    }
+                    worker.Comparer.Compare(candidate, record, levels);
+                    var weight = _model.Score(levels, record);
+                    if (weight >= _reviewWeight)
+                    {
+                        (hits ??= []).Add((position, weight, Pack(levels)));
+                    }
+                }
+                results[i] = new Prescored(record, indexed, positions, hits);
+                return worker;
+            },
+            static _ => { });
+        _prescored.AddRange(results);
+    }
+
+    /// <summary>
+    /// The matcher's view of the record about to be linked: the one <see cref="Prescore"/> prepared when the record
+    /// is the next one it scored, otherwise a new one.
+    /// </summary>
+    public MatchRecord PrepareForLink(string key, string?[] normalized)
+    {
+        _current = null;
+        // Records are linked in the order they were scored; one skipped as unchanged leaves its entry behind.
+        for (var i = _prescoredNext; i < _prescored.Count; i++)
+        {
+            if (_prescored[i].Record.Key == key)
+            {
+                _prescoredNext = i + 1;
+                _current = _prescored[i];
+                return _current.Record;
+            }
+        }
+        return Prepare(key, normalized);
+    }
+
+    /// <summary>Forgets prescored records that will not be linked (the batch failed).</summary>
+    public void DiscardPrescored()
+    {
+        _prescored.Clear();
+        _prescoredNext = 0;
+        _current = null;
+    }
+
+    /// <summary>
     /// Adds what the model found for <paramref name="record"/>: links (kind probabilistic) to the profiles, possibly
     /// since retired, of records it matches; pairs in the review band; and links refused by the person-conflict guard.
     /// </summary>
     public void FindMatches(MatchRecord record, List<MatchEvidence> matches)
     {
+        var prescored = _current is not null && ReferenceEquals(_current.Record, record) ? _current : null;
+        _current = null;
         _index.Candidates(record, _candidates);
         Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
         foreach (var position in _candidates)
@@ -75,12 +163,23 @@ internal sealed class ProbabilisticMatcher
             {
                 continue;
             }
-            _comparer.Compare(candidate, record, levels);
-            var weight = _model.Score(levels, record);
             PairsScored++;
-            if (weight < _reviewWeight)
+            double weight;
+            if (prescored is not null && position < prescored.Indexed && prescored.Positions.AsSpan().BinarySearch(position) >= 0)
             {
-                continue;
+                if (!prescored.TryGetHit(position, out weight, levels))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                _comparer.Compare(candidate, record, levels);
+                weight = _model.Score(levels, record);
+                if (weight < _reviewWeight)
+                {
+                    continue;
+                }
             }
             var probability = MatchModel.Probability(weight);
             var described = Describe(levels);
@@ -95,6 +194,60 @@ internal sealed class ProbabilisticMatcher
             matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, _profiles[position], probability, described,
                 conflict ? "linked by the model, but names differ or nothing personal agrees (household, twins, neighbours)" : "in the review band"));
             PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
+        }
+    }
+
+    private static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)
+    {
+        ulong packed = 0;
+        for (var f = 0; f < levels.Length; f++)
+        {
+            packed |= (ulong)levels[f] << (f * 4);
+        }
+        return packed;
+    }
+
+    private static void Unpack(ulong packed, Span<ComparisonLevel> levels)
+    {
+        for (var f = 0; f < levels.Length; f++)
+        {
+            levels[f] = (ComparisonLevel)((packed >> (f * 4)) & 0xF);
+        }
+    }
+
+    /// <summary>One worker's reusable state while prescoring.</summary>
+    private sealed class ScoringWorker
+    {
+        public RecordComparer Comparer { get; } = new();
+        public List<int> Candidates { get; } = [];
+    }
+
+    /// <summary>
+    /// A record scored ahead of linking: the candidates it had among the first <see cref="Indexed"/> records (sorted),
+    /// and those that reached the review band, with their weight and levels.
+    /// </summary>
+    private sealed class Prescored(MatchRecord record, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
+    {
+        public MatchRecord Record { get; } = record;
+        public int Indexed { get; } = indexed;
+        public int[] Positions { get; } = positions;
+
+        public bool TryGetHit(int position, out double weight, Span<ComparisonLevel> levels)
+        {
+            if (hits is not null)
+            {
+                foreach (var hit in hits)
+                {
+                    if (hit.Position == position)
+                    {
+                        weight = hit.Weight;
+                        Unpack(hit.Levels, levels);
+                        return true;
+                    }
+                }
+            }
+            weight = 0;
+            return false;
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class ChannelSource
                 mapping[canonical] = source;
             }
         }
+        _sources = mapping.Select(static pair => (pair.Key, pair.Value)).ToArray();
         HasTimestamp = mapping.ContainsKey(CanonicalAttribute.Timestamp);
         HasRecordId = mapping.ContainsKey(CanonicalAttribute.RecordId);
         var fieldMapping = new FieldMapping(mapping);
@@ -30,6 +31,8 @@ internal sealed class ChannelSource
             ? new NdjsonChannelReader(fieldMapping)
             : new CsvChannelReader(fieldMapping, options.Delimiter[0]);
     }
+
+    private readonly (CanonicalAttribute Attribute, string Source)[] _sources;
 
     public string Name { get; }
     public int Priority { get; }
@@ -40,6 +43,23 @@ internal sealed class ChannelSource
     public string Path { get; }
     public string Pattern { get; }
     public IChannelFileReader Reader { get; }
+
+    /// <summary>
+    /// A record handed over as source field → value (the names the channel's mapping uses, e.g. <c>user.email</c>
+    /// for a nested JSON field), as a value per canonical attribute. Unmapped fields are ignored.
+    /// </summary>
+    public string?[] ValuesFrom(IReadOnlyDictionary<string, string?> fields)
+    {
+        var values = new string?[CanonicalAttributes.Count];
+        foreach (var (attribute, source) in _sources)
+        {
+            if (fields.TryGetValue(source, out var value))
+            {
+                values[(int)attribute] = value;
+            }
+        }
+        return values;
+    }
 
     /// <summary>The files to read now: the configured file, or the folder's matching files in name order.</summary>
     public IReadOnlyList<string> CurrentFiles()

@@ -86,6 +86,42 @@ public sealed class OnlineMatchingTests : IDisposable
     }
 
     [Fact]
+    public async Task Ingest_ScoredInParallelPerBatch_SameLinksReviewsAndEvidenceAsOneRecordPerBatch()
+    {
+        // Batches are scored against the stored records on all cores before they are linked one by one; one
+        // record per batch leaves nothing to score ahead. Both must find the same pairs and make the same links.
+        var lines = File.ReadAllLines(LabelledFileEvaluatorTests.Dataset("febrl2.csv"));
+        Directory.CreateDirectory(_temp.File("whole"));
+        File.WriteAllLines(_temp.File("whole/all.csv"), lines);
+        var training = await ModelTraining.TrainAsync(Options("whole", "model-data"), [("eval", _temp.File("whole/all.csv"))]);
+        var ids = lines.Skip(1).Select(l => l[..l.IndexOf(',')]).ToList();
+        var outcomes = new List<(Dictionary<string, string> Profiles, List<string> Reviews, Dictionary<string, string> Evidence, long Pairs)>();
+        foreach (var batchSize in (int[])[1, 1000])
+        {
+            var options = Options("whole", $"batch{batchSize}");
+            options.BatchSize = batchSize;
+            Directory.CreateDirectory(_temp.File($"batch{batchSize}"));
+            File.Copy(training.ModelPath, StitcherEngine.ModelPath(options));
+            await using var engine = new StitcherEngine(options);
+            await engine.RunOnceAsync();
+            outcomes.Add((
+                ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("eval", id)!),
+                engine.ListReviews().Select(r => $"{r.RecordA}|{r.RecordB}|{r.Probability:R}|{r.Levels}").Order(StringComparer.Ordinal).ToList(),
+                ids.ToDictionary(id => id, id => string.Join(";", engine.ExplainRecord("eval", id)!.Members.Single(m => m.RecordId == id).Evidence
+                    .Select(e => $"{e.Kind}:{e.OtherRecord}:{e.Probability:R}:{string.Join(',', e.Levels ?? new Dictionary<string, string>())}")
+                    .Order(StringComparer.Ordinal))),
+                engine.PairsScored));
+        }
+
+        var (one, many) = (outcomes[0], outcomes[1]);
+        Assert.Equal(one.Pairs, many.Pairs);
+        Assert.Equal(one.Reviews, many.Reviews);
+        Assert.Equal(one.Profiles, many.Profiles);
+        Assert.Equal(one.Evidence, many.Evidence);
+        Assert.Contains(one.Evidence.Values, e => e.Contains("probabilistic", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Review_NamesakesWithACommonNameAndNothingElse_AreQueuedNotLinked()
     {
         var path = _temp.File("people.csv");
@@ -115,8 +151,9 @@ public sealed class OnlineMatchingTests : IDisposable
             DataDirectory = "namesakes",
             Channels = { ["people"] = new ChannelOptions { Path = path, Mapping = { ["record_id"] = "id", ["given_name"] = "first_name", ["surname"] = "last_name", ["date_of_birth"] = "dob", ["street"] = "street", ["city"] = "city", ["postcode"] = "zip" } } },
             Store = new StoreOptions { IndexSizeBytes = 1 << 20, MemorySizeBytes = 1 << 24, PageSizeBytes = 1 << 20 },
-            // A wide review band, so the namesakes' weak evidence is queued for a person to look at.
-            Matching = new MatchingOptions { ReviewThreshold = 1e-6 },
+            // A wide review band, so the namesakes' weak evidence is queued for a person to look at; and a candidate
+            // budget above the 82 Maria Garcias, so the name-only records are compared at all.
+            Matching = new MatchingOptions { ReviewThreshold = 1e-6, MaxCandidates = 200 },
         };
         await ModelTraining.TrainAsync(options, [("people", path)]);
 
