@@ -5,6 +5,7 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using Stitcher.Engine;
 using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Matching;
 using Stitcher.Engine.Pipeline;
 
 namespace Stitcher.Benchmarks.Backfill;
@@ -34,12 +35,16 @@ internal static class BackfillBenchmark
     private const long MaxMemoryBytes = 8L << 30;
     private const long PageBytes = 4L << 20;
     private const long MaxRecords = 100_000_000;
+    private const long DefaultTrainRecords = 100_000;
 
     private const string Usage = """
-        usage: backfill --records N [--seed S] [--keep DIR]
-          --records N   records to generate across the crm, pos and web channels (e.g. 100000, 300k, 1m)
-          --seed S      generator seed (default 20240601)
-          --keep DIR    generate into DIR (new or empty) and keep input and data directory afterwards
+        usage: backfill --records N [--seed S] [--keep DIR] [--matching probabilistic|deterministic] [--train-records N]
+          --records N        records to generate across the crm, pos and web channels (e.g. 100000, 300k, 1m)
+          --seed S           generator seed (default 20240601)
+          --keep DIR         generate into DIR (new or empty) and keep input and data directory afterwards
+          --matching M       probabilistic (default): train a model on a separate sample first, then stitch with it;
+                             deterministic: identifier rules only
+          --train-records N  size of the training sample, generated with seed S+1 (default 100k, at most --records)
         """;
 
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(3);
@@ -54,7 +59,7 @@ internal static class BackfillBenchmark
             Console.WriteLine(Usage);
             return 0;
         }
-        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var error))
+        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var matching, out var trainRecords, out var error))
         {
             Console.Error.WriteLine(error);
             Console.Error.WriteLine(Usage);
@@ -68,7 +73,7 @@ internal static class BackfillBenchmark
         }
         try
         {
-            var report = await RunAsync(records, seed, work).ConfigureAwait(false);
+            var report = await RunAsync(records, seed, work, matching, trainRecords ?? Math.Min(records, DefaultTrainRecords)).ConfigureAwait(false);
             var markdown = report.ToMarkdown();
             Console.WriteLine(markdown);
             var artifacts = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts");
@@ -92,9 +97,9 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work)
+    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work, MatchingMode matching, long trainRecords)
     {
-        Console.Error.WriteLine($"backfill: ~{records:N0} records, seed {seed}, working in {work}");
+        Console.Error.WriteLine($"backfill: ~{records:N0} records, seed {seed}, {matching.ToString().ToLowerInvariant()} matching, working in {work}");
 
         // 1. Input, streamed to disk.
         var generator = new SyntheticChannelGenerator(seed, records);
@@ -112,8 +117,15 @@ internal static class BackfillBenchmark
         var generation = new GenerationFigures(generated.Persons, generated.Rows, generated.MalformedRows, generated.Bytes, generationWatch.Elapsed.TotalSeconds);
         Console.Error.WriteLine($"  generated {generated.Rows:N0} rows of {generated.Persons:N0} people, {BackfillReport.Bytes(generated.Bytes)}, in {generation.Seconds:F1} s");
 
-        // 2. Stitch, measured.
         var options = BuildOptions(work, generated, records);
+
+        // 2. The model, trained without labels on a separate sample (another seed: other people), as a user trains on
+        //    an extract before the backfill. Not part of the measured run.
+        var training = matching == MatchingMode.Probabilistic
+            ? await TrainAsync(options, seed + 1, trainRecords, Path.Combine(work, "training")).ConfigureAwait(false)
+            : null;
+
+        // 3. Stitch, measured.
         var machine = DescribeMachine();
         using var logs = new CheckpointTimingLoggerFactory();
         GC.Collect();
@@ -183,12 +195,26 @@ internal static class BackfillBenchmark
                     : new ChannelFigures(f.Channel, f.Rows, 0, 0, 0))
                 .ToArray();
 
-            // 3. Score against the truth column, reading the files again.
+            var matchingFigures = new MatchingFigures(
+                matching.ToString().ToLowerInvariant(),
+                engine.ProbabilisticMatching,
+                training,
+                engine.PairsScored,
+                (double)engine.PairsScored / Math.Max(summary.RecordsRead, 1),
+                engine.OversizedBlocks,
+                engine.BlocksOverBudget,
+                engine.ListReviews().Count);
+            if (matching == MatchingMode.Probabilistic && !engine.ProbabilisticMatching)
+            {
+                throw new InvalidOperationException($"The engine did not load the trained model at {StitcherEngine.ModelPath(options)}.");
+            }
+
+            // 4. Score against the truth column, reading the files again.
             var evaluationWatch = Stopwatch.StartNew();
             var quality = Score(engine, generated);
             evaluationWatch.Stop();
 
-            // 4. Stopwatch breakdown: the front stages alone over the same files.
+            // 5. Stopwatch breakdown: the front stages alone over the same files.
             Console.Error.WriteLine("  timing parse and normalize alone...");
             var stages = await StageTimings.MeasureAsync(options, generated).ConfigureAwait(false);
 
@@ -200,6 +226,7 @@ internal static class BackfillBenchmark
                 new SizingFigures(options.Store.IndexSizeBytes, options.Store.MemorySizeBytes, options.Store.PageSizeBytes, options.BatchSize, options.CheckpointIntervalSeconds),
                 generation,
                 ingest,
+                matchingFigures,
                 channels,
                 disk,
                 quality,
@@ -208,8 +235,21 @@ internal static class BackfillBenchmark
         }
     }
 
+    /// <summary>Generates <paramref name="records"/> training rows of other people and trains the model where the engine will look for it.</summary>
+    internal static async Task<TrainingFigures> TrainAsync(StitcherOptions options, ulong seed, long records, string directory)
+    {
+        Console.Error.WriteLine($"  training: generating ~{records:N0} rows with seed {seed}...");
+        var generated = new SyntheticChannelGenerator(seed, records).Write(directory);
+        var watch = Stopwatch.StartNew();
+        var report = await ModelTraining.TrainAsync(options, generated.Files.Select(f => (f.Channel, f.Path)).ToArray()).ConfigureAwait(false);
+        watch.Stop();
+        Console.Error.WriteLine($"  trained on {report.Records:N0} records ({report.CandidatePairs:N0} candidate pairs, {report.EmIterations} EM iterations) in {watch.Elapsed.TotalSeconds:F1} s");
+        TryDeleteDirectory(directory);
+        return new TrainingFigures(seed, report.Records, report.CandidatePairs, report.EmIterations, report.Prior, watch.Elapsed.TotalSeconds);
+    }
+
     /// <summary>Options as a production config would set them, with the store sized for <paramref name="records"/>.</summary>
-    private static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records)
+    internal static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records)
     {
         var options = new StitcherOptions
         {
@@ -339,7 +379,7 @@ internal static class BackfillBenchmark
     /// Resets the kernel's peak-RSS mark (Linux: <c>/proc/self/clear_refs</c>), so the peak working set read after
     /// the run covers the run and not the generation before it. False where that is not possible.
     /// </summary>
-    private static bool TryResetPeakWorkingSet()
+    internal static bool TryResetPeakWorkingSet()
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -356,7 +396,7 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static MachineFigures DescribeMachine()
+    internal static MachineFigures DescribeMachine()
     {
         var cpu = RuntimeInformation.ProcessArchitecture.ToString();
         if (OperatingSystem.IsLinux() && File.Exists("/proc/cpuinfo"))
@@ -380,11 +420,13 @@ internal static class BackfillBenchmark
         return new MachineFigures(RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, RuntimeInformation.FrameworkDescription, gc, load);
     }
 
-    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out string error)
+    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out MatchingMode matching, out long? trainRecords, out string error)
     {
         records = 0;
         seed = DefaultSeed;
         keep = null;
+        matching = MatchingMode.Probabilistic;
+        trainRecords = null;
         error = "";
         for (var i = 0; i < args.Length; i++)
         {
@@ -410,6 +452,17 @@ internal static class BackfillBenchmark
                 case "--keep":
                     keep = Path.GetFullPath(value);
                     break;
+                case "--matching" when Enum.TryParse(value, ignoreCase: true, out matching) && Enum.IsDefined(matching):
+                    break;
+                case "--matching":
+                    error = $"--matching must be probabilistic or deterministic, not '{value}'.";
+                    return false;
+                case "--train-records" when TryParseCount(value, out var train) && train >= 1000:
+                    trainRecords = train;
+                    break;
+                case "--train-records":
+                    error = $"--train-records must be a count of at least 1000 (e.g. 100k), not '{value}'.";
+                    return false;
                 default:
                     error = $"Unknown option '{name}'.";
                     return false;
@@ -420,10 +473,15 @@ internal static class BackfillBenchmark
             error = "--records is required.";
             return false;
         }
+        if (trainRecords > records)
+        {
+            error = "--train-records cannot be more than --records.";
+            return false;
+        }
         return true;
     }
 
-    private static bool TryParseCount(string text, out long count)
+    internal static bool TryParseCount(string text, out long count)
     {
         var digits = text.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
         var multiplier = digits.EndsWith('k') ? 1_000L : digits.EndsWith('m') ? 1_000_000L : 1L;
@@ -439,7 +497,7 @@ internal static class BackfillBenchmark
         return false;
     }
 
-    private static void TryDeleteDirectory(string path)
+    internal static void TryDeleteDirectory(string path)
     {
         try
         {
@@ -457,4 +515,14 @@ internal static class BackfillBenchmark
             Console.Error.WriteLine($"Could not delete {path}: {e.Message}");
         }
     }
+}
+
+/// <summary>How the backfill links records.</summary>
+internal enum MatchingMode
+{
+    /// <summary>Identifier rules, then the trained Fellegi–Sunter model.</summary>
+    Probabilistic,
+
+    /// <summary>Identifier rules only.</summary>
+    Deterministic,
 }

@@ -44,6 +44,12 @@ internal sealed record IngestFigures(
     long Checkpoints,
     double CheckpointSeconds);
 
+/// <summary>The model used by the run, trained before it (not measured with it).</summary>
+internal sealed record TrainingFigures(ulong Seed, int Records, long CandidatePairs, int EmIterations, double Prior, double Seconds);
+
+/// <summary>How the run linked records: the mode, its model, and how many candidate pairs it scored.</summary>
+internal sealed record MatchingFigures(string Mode, bool ModelLoaded, TrainingFigures? Training, long PairsScored, double PairsPerRecord, int OversizedBlocks, long BlocksOverBudget, int ReviewPairs);
+
 /// <summary>The data directory after the run.</summary>
 internal sealed record DiskFigures(long Bytes, long LogBytes, long CheckpointBytes, long DeadLetterBytes, double BytesPerRecord);
 
@@ -56,6 +62,7 @@ internal sealed record BackfillReport(
     SizingFigures Sizing,
     GenerationFigures Generation,
     IngestFigures Ingest,
+    MatchingFigures Matching,
     IReadOnlyList<ChannelFigures> Channels,
     DiskFigures Disk,
     PairwiseScores Quality,
@@ -88,6 +95,10 @@ internal sealed record BackfillReport(
         Row(md, "Profiles", $"{i.Profiles:N0} ({i.ProfilesMerged:N0} merges)");
         Row(md, "Elapsed (`RunOnceAsync`)", $"{i.Seconds:F1} s (+ {i.OpenSeconds:F2} s to open the store)");
         Row(md, "Throughput", $"**{i.RecordsPerSecond:N0} records/s**");
+        var m = Matching;
+        Row(md, "Matching", m.Training is { } t
+            ? (FormattableString)$"{m.Mode}: model trained on {t.Records:N0} records of other people (seed {t.Seed}) in {t.Seconds:F1} s, not in the run; {m.PairsScored:N0} pairs scored = **{m.PairsPerRecord:F2} pairs/record**; {m.ReviewPairs:N0} pairs for review; {m.OversizedBlocks:N0} oversized blocks capped; {m.BlocksOverBudget:N0} blocks skipped over the candidate budget"
+            : $"{m.Mode}: identifier rules only");
         Row(md, "CPU", $"{i.CpuSeconds:F1} s = {i.CpuSeconds / Math.Max(i.Seconds, 1e-9):F2} cores busy on average");
         Row(md, "Peak working set", $"{Bytes(i.PeakWorkingSetBytes)}{(i.PeakWorkingSetCoversIngestOnly ? "" : " (process lifetime, includes generation)")}");
         Row(md, "Managed allocations", $"{Bytes(i.AllocatedBytes)} = {(double)i.AllocatedBytes / Math.Max(i.RecordsRead, 1):N0} B/record; heap after run {Bytes(i.ManagedHeapBytes)}");

@@ -89,17 +89,34 @@ internal sealed partial class SyntheticChannelGenerator
     /// <summary>Writes <c>crm_customers.csv</c>, <c>pos_purchases.csv</c> and <c>web_events.ndjson</c> into <paramref name="directory"/>.</summary>
     /// <param name="directory">Created if missing.</param>
     /// <param name="progress">Called every few thousand rows with the channel and the rows written so far in all files.</param>
-    public GeneratedChannels Write(string directory, Action<string, long>? progress = null)
+    public GeneratedChannels Write(string directory, Action<string, long>? progress = null) => Write(directory, null, 0, progress).Main;
+
+    /// <summary>
+    /// As <see cref="Write(string, Action{string, long}?)"/>, but every <paramref name="holdOutEvery"/>-th well-formed row
+    /// of each file goes to a file of the same name in <paramref name="holdOutDirectory"/> instead: records that
+    /// arrive later, one by one, for people mostly already in the main files.
+    /// </summary>
+    public (GeneratedChannels Main, GeneratedChannels? HeldOut) Write(string directory, string? holdOutDirectory, int holdOutEvery, Action<string, long>? progress = null)
     {
         Directory.CreateDirectory(directory);
+        if (holdOutDirectory is not null)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(holdOutEvery, 2);
+            Directory.CreateDirectory(holdOutDirectory);
+        }
         var counter = new RowCounter(progress);
-        GeneratedFile[] files =
-        [
-            WriteChannel(Crm, Path.Combine(directory, "crm_customers.csv"), counter),
-            WriteChannel(Pos, Path.Combine(directory, "pos_purchases.csv"), counter),
-            WriteChannel(Web, Path.Combine(directory, "web_events.ndjson"), counter),
-        ];
-        return new GeneratedChannels(Persons, files);
+        var main = new List<GeneratedFile>(3);
+        var heldOut = new List<GeneratedFile>(3);
+        foreach (var (channel, name) in (ReadOnlySpan<(string, string)>)[(Crm, "crm_customers.csv"), (Pos, "pos_purchases.csv"), (Web, "web_events.ndjson")])
+        {
+            var (file, held) = WriteChannel(channel, Path.Combine(directory, name), holdOutDirectory is null ? null : Path.Combine(holdOutDirectory, name), holdOutEvery, counter);
+            main.Add(file);
+            if (held is not null)
+            {
+                heldOut.Add(held);
+            }
+        }
+        return (new GeneratedChannels(Persons, main), holdOutDirectory is null ? null : new GeneratedChannels(Persons, heldOut));
     }
 
     /// <summary>How the engine reads a generated file: its format, survivorship priority and column mapping. <c>person_id</c> is never mapped.</summary>
@@ -162,7 +179,7 @@ internal sealed partial class SyntheticChannelGenerator
         };
     }
 
-    private GeneratedFile WriteChannel(string channel, string path, RowCounter counter)
+    private (GeneratedFile File, GeneratedFile? HeldOut) WriteChannel(string channel, string path, string? holdOutPath, int holdOutEvery, RowCounter counter)
     {
         // Each export visits people in its own order, so records of one person are far apart across files.
         var channelNumber = channel switch { Crm => 1UL, Pos => 2UL, _ => 3UL };
@@ -173,20 +190,22 @@ internal sealed partial class SyntheticChannelGenerator
         long rows = 0;
         long malformed = 0;
         long sequence = 0;
+        long heldRows = 0;
         // The CRM export comes from a spreadsheet-minded system: BOM and CRLF; the others are plain UTF-8 with LF.
         var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: channel == Crm);
         var newLine = channel == Crm ? "\r\n" : "\n";
+        var header = channel switch
+        {
+            Crm => "customer_id,first_name,last_name,email,phone,dob,street,city,zip,country,loyalty_no,updated_at,person_id\r\n",
+            Pos => "receipt_id,loyalty_no,customer_name,phone,store_id,purchased_at,total,person_id\n",
+            _ => "",
+        };
         using (var writer = new StreamWriter(path, append: false, encoding, bufferSize: 1 << 20))
+        using (var held = holdOutPath is null ? null : new StreamWriter(holdOutPath, append: false, encoding, bufferSize: 1 << 16))
         {
             writer.NewLine = newLine;
-            if (channel == Crm)
-            {
-                writer.Write("customer_id,first_name,last_name,email,phone,dob,street,city,zip,country,loyalty_no,updated_at,person_id\r\n");
-            }
-            else if (channel == Pos)
-            {
-                writer.Write("receipt_id,loyalty_no,customer_name,phone,store_id,purchased_at,total,person_id\n");
-            }
+            writer.Write(header);
+            held?.Write(header);
             for (ulong slot = 0; slot < (ulong)Persons; slot++)
             {
                 Load(person, (int)order.Map(slot));
@@ -195,10 +214,10 @@ internal sealed partial class SyntheticChannelGenerator
                 {
                     row.Clear();
                     sequence++;
-                    if (rng.Chance(MalformedRate))
+                    var isMalformed = rng.Chance(MalformedRate);
+                    if (isMalformed)
                     {
                         AppendMalformed(row, channel, sequence, person, ref rng);
-                        malformed++;
                     }
                     else
                     {
@@ -216,13 +235,23 @@ internal sealed partial class SyntheticChannelGenerator
                         }
                     }
                     row.Append(newLine);
-                    writer.Write(row);
-                    rows++;
+                    if (held is not null && !isMalformed && sequence % holdOutEvery == 0)
+                    {
+                        held.Write(row);
+                        heldRows++;
+                    }
+                    else
+                    {
+                        writer.Write(row);
+                        rows++;
+                        malformed += isMalformed ? 1 : 0;
+                    }
                     counter.Add(channel);
                 }
             }
         }
-        return new GeneratedFile(channel, path, rows, malformed, new FileInfo(path).Length);
+        return (new GeneratedFile(channel, path, rows, malformed, new FileInfo(path).Length),
+            holdOutPath is null ? null : new GeneratedFile(channel, holdOutPath, heldRows, 0, new FileInfo(holdOutPath).Length));
     }
 
     private static void AppendCrmRow(StringBuilder row, long sequence, Person person, ref SplitMix64 rng)
