@@ -4,32 +4,44 @@ namespace Stitcher.Engine.Matching;
 
 /// <summary>
 /// Compares two records field by field into a comparison vector (one <see cref="ComparisonLevel"/> per
-/// <see cref="MatchField"/>). Allocation-free: called once per candidate pair.
+/// <see cref="MatchField"/>). Allocation-free once warm: called once per candidate pair.
 /// </summary>
+/// <remarks>
+/// Names and cities come from small vocabularies (a few thousand common names cover most people), so the same
+/// two values meet again and again: their level is remembered per comparer, up to <see cref="MaxCachedPairs"/>
+/// pairs each, instead of running Jaro–Winkler, nickname and phonetic checks for every pair. A comparer is not
+/// thread-safe; parallel scoring gives each worker its own.
+/// </remarks>
 internal sealed class RecordComparer
 {
+    /// <summary>Remembered value pairs per field; the cache starts over when full.</summary>
+    public const int MaxCachedPairs = 1 << 20;
+
     private const double StreetClose = 0.95;
     private const double StreetLoose = 0.8;
     private const double CityClose = 0.92;
     private const double CityLoose = 0.85;
 
     private readonly NameComparator _names = new();
+    private readonly Dictionary<(string, string), ComparisonLevel> _givenNames = new(PairComparer.Instance);
+    private readonly Dictionary<(string, string), ComparisonLevel> _surnames = new(PairComparer.Instance);
+    private readonly Dictionary<(string, string), ComparisonLevel> _cities = new(PairComparer.Instance);
 
     public void Compare(MatchRecord a, MatchRecord b, Span<ComparisonLevel> levels)
     {
         levels[(int)MatchField.GivenName] = a.GivenName is null || b.GivenName is null
             ? ComparisonLevel.Missing
-            : _names.Compare(a.GivenName, b.GivenName);
+            : CompareGiven(a.GivenName, b.GivenName);
         levels[(int)MatchField.Surname] = a.Surname is null || b.Surname is null
             ? ComparisonLevel.Missing
-            : _names.CompareSurname(a.Surname, b.Surname);
+            : CompareSurname(a.Surname, b.Surname);
         if (levels[(int)MatchField.GivenName] <= ComparisonLevel.Loose && levels[(int)MatchField.Surname] <= ComparisonLevel.Loose
             && a.GivenName is not null && a.Surname is not null && b.GivenName is not null && b.Surname is not null
             && (a.GivenCode == b.SurnameCode || a.GivenName[0] == b.Surname[0]))
         {
             // Given name and surname written the other way round ("Kim Minjun" / "Minjun Kim").
-            var crossGiven = _names.Compare(a.GivenName, b.Surname);
-            var crossSurname = _names.CompareSurname(a.Surname, b.GivenName);
+            var crossGiven = CompareGiven(a.GivenName, b.Surname);
+            var crossSurname = CompareSurname(a.Surname, b.GivenName);
             if (crossGiven >= ComparisonLevel.Close && crossSurname >= ComparisonLevel.Close)
             {
                 levels[(int)MatchField.GivenName] = ComparisonLevel.Close;
@@ -38,7 +50,9 @@ internal sealed class RecordComparer
         }
         levels[(int)MatchField.DateOfBirth] = DateComparator.Compare(a.DateOfBirth, b.DateOfBirth);
         levels[(int)MatchField.Street] = CompareStreet(a.Street, b.Street);
-        levels[(int)MatchField.City] = CompareText(a.City, b.City, CityClose, CityLoose);
+        levels[(int)MatchField.City] = a.City is null || b.City is null
+            ? ComparisonLevel.Missing
+            : Cached(_cities, a.City, b.City, static (_, x, y) => CompareText(x, y, CityClose, CityLoose));
         levels[(int)MatchField.Postcode] = a.Postcode is null || b.Postcode is null
             ? ComparisonLevel.Missing
             : NumericComparator.Postcode(a.Postcode, b.Postcode);
@@ -50,6 +64,44 @@ internal sealed class RecordComparer
             : EmailComparator.Compare(a.Email, b.Email);
         levels[(int)MatchField.Phone] = ComparePhone(a.Phone, b.Phone);
         levels[(int)MatchField.NationalId] = CompareIdentifier(a.NationalId, b.NationalId);
+    }
+
+    private ComparisonLevel CompareGiven(string a, string b) =>
+        Cached(_givenNames, a, b, static (names, x, y) => names.Compare(x, y));
+
+    private ComparisonLevel CompareSurname(string a, string b) =>
+        Cached(_surnames, a, b, static (names, x, y) => names.CompareSurname(x, y));
+
+    private ComparisonLevel Cached(Dictionary<(string, string), ComparisonLevel> cache, string a, string b, Func<NameComparator, string, string, ComparisonLevel> compare)
+    {
+        if (string.Equals(a, b, StringComparison.Ordinal))
+        {
+            // Equal values need no cache entry; every comparator calls them exact.
+            return compare(_names, a, b);
+        }
+        if (cache.TryGetValue((a, b), out var level))
+        {
+            return level;
+        }
+        level = compare(_names, a, b);
+        if (cache.Count >= MaxCachedPairs)
+        {
+            cache.Clear();
+        }
+        cache[(a, b)] = level;
+        return level;
+    }
+
+    /// <summary>Ordinal equality of both values; the hash mixes both, so (a, b) and (b, a) are different keys.</summary>
+    private sealed class PairComparer : IEqualityComparer<(string, string)>
+    {
+        public static PairComparer Instance { get; } = new();
+
+        public bool Equals((string, string) x, (string, string) y) =>
+            string.Equals(x.Item1, y.Item1, StringComparison.Ordinal) && string.Equals(x.Item2, y.Item2, StringComparison.Ordinal);
+
+        public int GetHashCode((string, string) pair) =>
+            HashCode.Combine(string.GetHashCode(pair.Item1, StringComparison.Ordinal), string.GetHashCode(pair.Item2, StringComparison.Ordinal));
     }
 
     private static ComparisonLevel CompareStreet(string? a, string? b)

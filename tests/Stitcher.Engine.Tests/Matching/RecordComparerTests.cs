@@ -1,0 +1,43 @@
+using Stitcher.Engine.Matching;
+using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Schema;
+
+namespace Stitcher.Engine.Tests.Matching;
+
+public sealed class RecordComparerTests
+{
+    [Fact]
+    public void Compare_SameValuePairsAgainAndAgain_RememberedLevelsEqualFreshComparisons()
+    {
+        // Names and cities repeat; the comparer remembers their levels. Every pair, in both orders, must come out as
+        // a comparer that has never seen it would say, whatever it has seen before.
+        string[] given = ["john", "jon", "johnny", "mary", "marie", "bob", "robert", "민준", "minjun", "min jun", "j"];
+        string[] family = ["smith", "smyth", "lee", "이", "rhee", "yi", "kim", "김", "gim", "park"];
+        string[] cities = ["seoul", "seul", "busan", "pusan", "boston", "bostn"];
+        var records = new List<MatchRecord>();
+        var random = new Random(7);
+        for (var i = 0; i < 300; i++)
+        {
+            var values = new string?[CanonicalAttributes.Count];
+            values[(int)CanonicalAttribute.GivenName] = given[random.Next(given.Length)];
+            values[(int)CanonicalAttribute.Surname] = family[random.Next(family.Length)];
+            values[(int)CanonicalAttribute.City] = cities[random.Next(cities.Length)];
+            records.Add(MatchRecord.From("r" + i, values));
+        }
+        var warm = new RecordComparer();
+        Span<ComparisonLevel> remembered = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+        Span<ComparisonLevel> fresh = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var a in records.Take(60))
+            {
+                foreach (var b in records)
+                {
+                    warm.Compare(a, b, remembered);
+                    new RecordComparer().Compare(a, b, fresh);
+                    Assert.True(remembered.SequenceEqual(fresh), $"{a.GivenName} {a.Surname} {a.City} / {b.GivenName} {b.Surname} {b.City}");
+                }
+            }
+        }
+    }
+}
