@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using FASTER.core;
 using MessagePack;
@@ -13,11 +15,16 @@ namespace Stitcher.Engine.Store;
 internal sealed partial class KeyValueStore : IDisposable
 {
     private const int MaxStackKeyBytes = 512;
+    private const int ReadBufferBytes = 64 * 1024;
 
     private readonly FasterKV<SpanByte, SpanByte> _store;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
     private readonly ArrayBufferWriter<byte> _valueBuffer = new(4096);
+
+    // Reads land here when the value fits (FASTER copies into a SpanByte output that has room), so a read
+    // allocates nothing but the deserialized value; larger values come back in pooled memory. Pinned for life.
+    private readonly byte[] _readBuffer = GC.AllocateUninitializedArray<byte>(ReadBufferBytes, pinned: true);
     private readonly ILogger _logger;
 
     public KeyValueStore(string directory, long indexSizeBytes, long memorySizeBytes, long pageSizeBytes, ILogger logger)
@@ -67,23 +74,9 @@ internal sealed partial class KeyValueStore : IDisposable
                 return false;
             }
             using var owner = output.Memory;
-            if (!output.IsSpanByte)
-            {
-                value = MessagePackSerializer.Deserialize<T>(owner!.Memory[..output.Length], StoreSerializer.Options);
-                return true;
-            }
-            // The value lives in FASTER's log: copy it into a pooled buffer rather than a new array per read.
-            var bytes = output.SpanByte.AsReadOnlySpan();
-            var rented = ArrayPool<byte>.Shared.Rent(bytes.Length);
-            try
-            {
-                bytes.CopyTo(rented);
-                value = MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(rented, 0, bytes.Length), StoreSerializer.Options);
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            value = output.IsSpanByte
+                ? MessagePackSerializer.Deserialize<T>(new ReadOnlyMemory<byte>(_readBuffer, 0, output.SpanByte.Length), StoreSerializer.Options)
+                : MessagePackSerializer.Deserialize<T>(owner!.Memory[..output.Length], StoreSerializer.Options);
             return true;
         }
     }
@@ -91,19 +84,20 @@ internal sealed partial class KeyValueStore : IDisposable
     /// <summary>Whether a live value is stored under <paramref name="key"/>, without deserialising it.</summary>
     public unsafe bool Contains(string key)
     {
-        var keyBytes = Encoding.UTF8.GetBytes(key);
+        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var length = Encoding.UTF8.GetBytes(key, keyBytes);
         fixed (byte* keyPointer = keyBytes)
         {
-            var status = Read(SpanByte.FromPointer(keyPointer, keyBytes.Length), out var output);
+            var status = Read(SpanByte.FromPointer(keyPointer, length), out var output);
             output.Memory?.Dispose();
             return status.Found;
         }
     }
 
     /// <summary>One read by key, waiting for it when FASTER has to go to disk. The caller owns the output's memory.</summary>
-    private Status Read(SpanByte key, out SpanByteAndMemory output)
+    private unsafe Status Read(SpanByte key, out SpanByteAndMemory output)
     {
-        output = new SpanByteAndMemory();
+        output = new SpanByteAndMemory(SpanByte.FromPointer((byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_readBuffer)), _readBuffer.Length));
         var status = _session.Read(ref key, ref output);
         if (!status.IsPending)
         {

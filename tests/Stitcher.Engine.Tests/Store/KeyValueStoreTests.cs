@@ -67,5 +67,30 @@ public sealed class KeyValueStoreTests : IDisposable
         }
     }
 
+    [Fact]
+    public void TryRead_ValuesSmallAndLargerThanTheReadBufferInMemoryAndOnDisk_ComeBackWhole()
+    {
+        // Pages large enough for a 190 KB value; four of them in memory.
+        using var store = new KeyValueStore(Path.Combine(_temp.Path, "large"), 1L << 16, 1L << 22, 1L << 20, NullLogger.Instance);
+        var large = string.Concat(Enumerable.Repeat("a long member list ", 10_000));
+        store.Write("P|large", large);
+        store.Write("P|small", "small");
+        // Push both out of the in-memory log, so the reads go to disk and complete as pending reads.
+        for (var i = 0; i < 10_000; i++)
+        {
+            store.Write($"F|{i}", new string('x', 900));
+        }
+        store.Write("P|recent", large + "!");
+
+        Assert.True(store.TryRead<string>("P|large", out var readLarge));
+        Assert.Equal(large, readLarge);
+        Assert.True(store.TryRead<string>("P|small", out var readSmall));
+        Assert.Equal("small", readSmall);
+        Assert.True(store.TryRead<string>("P|recent", out var readRecent));
+        Assert.Equal(large + "!", readRecent);
+        Assert.True(store.Contains("P|large"));
+        Assert.False(store.Contains("P|missing"));
+    }
+
     private KeyValueStore Open() => new(Path.Combine(_temp.Path, "store"), 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance);
 }
