@@ -40,6 +40,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly LinkOutcome _outcome = new();
     private readonly List<FieldIssue> _issues = new(4);
     private readonly List<StoredRecord> _accepted = [];
+    private NormalizedRow[] _normalized = [];
 
     /// <summary>The source file name recorded for records handed over one by one.</summary>
     private const string ApiSource = "(api)";
@@ -703,8 +704,16 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _accepted.Clear();
         try
         {
-            foreach (var raw in batch.Pending)
+            // Normalizing is independent per record: it runs on all cores; what it found is then reported in file order.
+            var pending = batch.Pending;
+            if (_normalized.Length < pending.Count)
             {
+                Array.Resize(ref _normalized, pending.Count);
+            }
+            var results = _normalized;
+            Parallel.For(0, pending.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+            {
+                var raw = pending[i];
                 if (!source.HasTimestamp)
                 {
                     raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
@@ -714,9 +723,18 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                     raw.Values[(int)CanonicalAttribute.RecordId] = LineRecordId(batch.File, raw.Line);
                 }
                 var normalized = new string?[CanonicalAttributes.Count];
-                _issues.Clear();
-                var accepted = _normalizer.TryNormalize(raw.Values, normalized, _issues);
-                foreach (var issue in _issues)
+                var issues = new List<FieldIssue>();
+                var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
+                results[i] = new NormalizedRow(accepted, normalized, issues.Count == 0 ? null : issues,
+                    accepted ? DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks : 0,
+                    accepted ? DisplayValues(raw.Values, normalized) : null);
+            });
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var raw = pending[i];
+                var (accepted, normalized, issues, ticks, display) = results[i];
+                results[i] = default;
+                foreach (var issue in issues ?? [])
                 {
                     var field = SourceFieldOf(source.Name, issue.Field);
                     _deadLetters.Write(source.Name, batch.File, raw.Line, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(raw.Values) : null);
@@ -734,8 +752,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 {
                     Channel = source.Name,
                     RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
-                    TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
-                    Display = DisplayValues(raw.Values, normalized),
+                    TimestampUtcTicks = ticks,
+                    Display = display!,
                     Normalized = normalized,
                     SourceFile = batch.File,
                     SourceLine = raw.Line,
@@ -768,6 +786,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
         QueueForSinks(_outcome);
     }
+
+    /// <summary>One row after normalizing: whether it was accepted, its values, what was wrong, its time and display values.</summary>
+    private readonly record struct NormalizedRow(bool Accepted, string?[] Normalized, List<FieldIssue>? Issues, long TimestampUtcTicks, string?[]? Display);
 
     /// <summary>The id of a record from a channel that maps no record id: its file name and line, e.g. <c>crm.csv:42</c>.</summary>
     public static string LineRecordId(string file, long line) =>

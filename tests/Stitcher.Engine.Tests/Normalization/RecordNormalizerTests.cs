@@ -17,6 +17,36 @@ public sealed class RecordNormalizerTests
 
     private static string?[] Normalized() => new string?[CanonicalAttributes.Count];
 
+    [Fact]
+    public void TryNormalize_OneNormalizerOnAllCores_SameResultsAsOneAtATime()
+    {
+        // The engine normalizes a batch in parallel with one normalizer (libphonenumber's util is shared).
+        string[] phones = ["010-1234-5678", "(415) 555-0132", "+82 10 9876 5432", "415.555.0199 x12", "02-312-3456", "12", "+1 212 555 0100"];
+        string[] names = ["김민준", "Min-jun KIM", "José Álvarez", "  mary  ", "O'Brien"];
+        string[] dates = ["1985-03-12", "12/03/1985", "1985년 3월 12일", "1985-02-30"];
+        var rows = Enumerable.Range(0, 4000).Select(i => Record(
+            (CanonicalAttribute.RecordId, "r" + i),
+            (CanonicalAttribute.Timestamp, "2024-03-01T12:30:00Z"),
+            (CanonicalAttribute.Phone, phones[i % phones.Length]),
+            (CanonicalAttribute.GivenName, names[i % names.Length]),
+            (CanonicalAttribute.Email, i % 3 == 0 ? "Bad@@x" : $" User{i}@Example.COM "),
+            (CanonicalAttribute.DateOfBirth, dates[i % dates.Length]))).ToArray();
+        var normalizer = new RecordNormalizer("US", dayFirst: false, ["KR"]);
+        string Run(string?[] raw)
+        {
+            var normalized = Normalized();
+            var issues = new List<FieldIssue>();
+            var accepted = normalizer.TryNormalize(raw, normalized, issues);
+            return $"{accepted}|{string.Join(",", normalized)}|{string.Join(",", issues.Select(x => x.Field + ":" + x.Reason))}";
+        }
+
+        var sequential = rows.Select(Run).ToArray();
+        var parallel = new string[rows.Length];
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i => parallel[i] = Run(rows[i]));
+
+        Assert.Equal(sequential, parallel);
+    }
+
     [Theory]
     [InlineData(null, "010-1234-5678", "+821012345678")]
     [InlineData(null, "(415) 555-0132", "+14155550132")]
