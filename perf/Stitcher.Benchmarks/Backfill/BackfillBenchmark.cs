@@ -45,6 +45,8 @@ internal static class BackfillBenchmark
           --matching M       probabilistic (default): train a model on a separate sample first, then stitch with it;
                              deterministic: identifier rules only
           --train-records N  size of the training sample, generated with seed S+1 (default 100k, at most --records)
+          --log-memory SIZE  FASTER log memory (e.g. 2g, 512m); default N x 1 KiB, between 512 MiB and 8 GiB.
+                             Smaller keeps the process small at 10M and more: older records are then read from disk
         """;
 
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(3);
@@ -59,7 +61,7 @@ internal static class BackfillBenchmark
             Console.WriteLine(Usage);
             return 0;
         }
-        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var matching, out var trainRecords, out var error))
+        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var matching, out var trainRecords, out var logMemory, out var error))
         {
             Console.Error.WriteLine(error);
             Console.Error.WriteLine(Usage);
@@ -73,7 +75,7 @@ internal static class BackfillBenchmark
         }
         try
         {
-            var report = await RunAsync(records, seed, work, matching, trainRecords ?? Math.Min(records, DefaultTrainRecords)).ConfigureAwait(false);
+            var report = await RunAsync(records, seed, work, matching, trainRecords ?? Math.Min(records, DefaultTrainRecords), logMemory).ConfigureAwait(false);
             var markdown = report.ToMarkdown();
             Console.WriteLine(markdown);
             var artifacts = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts");
@@ -97,7 +99,7 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work, MatchingMode matching, long trainRecords)
+    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work, MatchingMode matching, long trainRecords, long? logMemory)
     {
         Console.Error.WriteLine($"backfill: ~{records:N0} records, seed {seed}, {matching.ToString().ToLowerInvariant()} matching, working in {work}");
 
@@ -117,7 +119,7 @@ internal static class BackfillBenchmark
         var generation = new GenerationFigures(generated.Persons, generated.Rows, generated.MalformedRows, generated.Bytes, generationWatch.Elapsed.TotalSeconds);
         Console.Error.WriteLine($"  generated {generated.Rows:N0} rows of {generated.Persons:N0} people, {BackfillReport.Bytes(generated.Bytes)}, in {generation.Seconds:F1} s");
 
-        var options = BuildOptions(work, generated, records);
+        var options = BuildOptions(work, generated, records, logMemory);
 
         // 2. The model, trained without labels on a separate sample (another seed: other people), as a user trains on
         //    an extract before the backfill. Not part of the measured run.
@@ -249,7 +251,7 @@ internal static class BackfillBenchmark
     }
 
     /// <summary>Options as a production config would set them, with the store sized for <paramref name="records"/>.</summary>
-    internal static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records)
+    internal static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records, long? logMemory = null)
     {
         var options = new StitcherOptions
         {
@@ -270,7 +272,7 @@ internal static class BackfillBenchmark
             {
                 // A 64-byte FASTER bucket holds 7 entries: one bucket per record leaves room for the record, profile and identifier keys.
                 IndexSizeBytes = Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * IndexBytesPerRecord)), MinIndexBytes, MaxIndexBytes),
-                MemorySizeBytes = Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * LogBytesPerRecord)), MinMemoryBytes, MaxMemoryBytes),
+                MemorySizeBytes = logMemory ?? Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * LogBytesPerRecord)), MinMemoryBytes, MaxMemoryBytes),
                 PageSizeBytes = PageBytes,
             },
         };
@@ -420,8 +422,9 @@ internal static class BackfillBenchmark
         return new MachineFigures(RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, RuntimeInformation.FrameworkDescription, gc, load);
     }
 
-    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out MatchingMode matching, out long? trainRecords, out string error)
+    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out MatchingMode matching, out long? trainRecords, out long? logMemory, out string error)
     {
+        logMemory = null;
         records = 0;
         seed = DefaultSeed;
         keep = null;
@@ -460,6 +463,12 @@ internal static class BackfillBenchmark
                 case "--train-records" when TryParseCount(value, out var train) && train >= 1000:
                     trainRecords = train;
                     break;
+                case "--log-memory" when TryParseBytes(value, out var bytes) && bytes >= MinMemoryBytes && BitOperations.IsPow2(bytes):
+                    logMemory = bytes;
+                    break;
+                case "--log-memory":
+                    error = $"--log-memory must be a power of two of at least 512m (e.g. 512m, 2g), not '{value}'.";
+                    return false;
                 case "--train-records":
                     error = $"--train-records must be a count of at least 1000 (e.g. 100k), not '{value}'.";
                     return false;
@@ -479,6 +488,22 @@ internal static class BackfillBenchmark
             return false;
         }
         return true;
+    }
+
+    private static bool TryParseBytes(string text, out long bytes)
+    {
+        var digits = text.Trim().ToLowerInvariant();
+        var shift = digits.EndsWith('g') ? 30 : digits.EndsWith('m') ? 20 : digits.EndsWith('k') ? 10 : 0;
+        if (shift != 0)
+        {
+            digits = digits[..^1];
+        }
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out bytes) && bytes <= (1L << 40) >> shift)
+        {
+            bytes <<= shift;
+            return true;
+        }
+        return false;
     }
 
     internal static bool TryParseCount(string text, out long count)
