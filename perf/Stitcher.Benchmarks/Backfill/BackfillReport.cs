@@ -135,6 +135,7 @@ internal sealed record BackfillReport(
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} B"),
     };
 
-    private static void Row(StringBuilder md, string metric, FormattableString value) =>
+    /// <summary>One "| metric | value |" line of a Markdown table, formatted invariantly.</summary>
+    internal static void Row(StringBuilder md, string metric, FormattableString value) =>
         md.Append("| ").Append(metric).Append(" | ").Append(value.ToString(CultureInfo.InvariantCulture)).AppendLine(" |");
 }

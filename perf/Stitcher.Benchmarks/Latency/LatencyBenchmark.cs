@@ -304,22 +304,19 @@ internal sealed record LatencyReport(
         md.Append(inv, $"## Single-record latency: {Measured:N0} records into a store of {StoreRecords:N0} records ({StoreProfiles:N0} profiles)").AppendLine().AppendLine();
         md.AppendLine("| Metric | Value |");
         md.AppendLine("|---|---|");
-        Row(md, "Matching", Matching == "probabilistic" ? (FormattableString)$"probabilistic (model trained on {TrainingRecords:N0} records of other people)" : $"{Matching}");
-        Row(md, "Store filled by", $"one `RunOnceAsync` in {BulkSeconds:F1} s");
-        Row(md, "Measured", $"{Measured:N0} `IngestRecordAsync` calls, one at a time, after {2000:N0} warm-up calls; {Seconds:F1} s = {RecordsPerSecond:N0} records/s");
-        Row(md, "Outcome", $"{Joined:N0} joined an existing profile (or merged profiles), {NewProfiles:N0} more profiles in all, {Rejected:N0} rejected");
-        Row(md, "**p50**", $"**{P50Micros:F0} µs**");
-        Row(md, "p90", $"{P90Micros:F0} µs");
-        Row(md, "**p99**", $"**{P99Micros:F0} µs**");
-        Row(md, "p99.9", $"{P999Micros:F0} µs");
-        Row(md, "max", $"{MaxMicros:F0} µs");
-        Row(md, "mean", $"{MeanMicros:F0} µs");
-        Row(md, "GCs while measuring (gen0/1/2)", $"{Gen0Collections:N0} / {Gen1Collections:N0} / {Gen2Collections:N0}, paused {GcPauseSeconds:F2} s in total");
+        BackfillReport.Row(md, "Matching", Matching == "probabilistic" ? (FormattableString)$"probabilistic (model trained on {TrainingRecords:N0} records of other people)" : $"{Matching}");
+        BackfillReport.Row(md, "Store filled by", $"one `RunOnceAsync` in {BulkSeconds:F1} s");
+        BackfillReport.Row(md, "Measured", $"{Measured:N0} `IngestRecordAsync` calls, one at a time, after {2000:N0} warm-up calls; {Seconds:F1} s = {RecordsPerSecond:N0} records/s");
+        BackfillReport.Row(md, "Outcome", $"{Joined:N0} joined an existing profile (or merged profiles), {NewProfiles:N0} more profiles in all, {Rejected:N0} rejected");
+        BackfillReport.Row(md, "**p50**", $"**{P50Micros:F0} µs**");
+        BackfillReport.Row(md, "p90", $"{P90Micros:F0} µs");
+        BackfillReport.Row(md, "**p99**", $"**{P99Micros:F0} µs**");
+        BackfillReport.Row(md, "p99.9", $"{P999Micros:F0} µs");
+        BackfillReport.Row(md, "max", $"{MaxMicros:F0} µs");
+        BackfillReport.Row(md, "mean", $"{MeanMicros:F0} µs");
+        BackfillReport.Row(md, "GCs while measuring (gen0/1/2)", $"{Gen0Collections:N0} / {Gen1Collections:N0} / {Gen2Collections:N0}, paused {GcPauseSeconds:F2} s in total");
         md.AppendLine();
         md.Append(inv, $"{Machine.Cores} cores ({Machine.Cpu}), {Machine.Os}, {Machine.Runtime}, {Machine.Gc}. Run at {RunAt:yyyy-MM-dd HH:mm} UTC.").AppendLine();
         return md.ToString();
     }
-
-    private static void Row(StringBuilder md, string metric, FormattableString value) =>
-        md.Append("| ").Append(metric).Append(" | ").Append(value.ToString(CultureInfo.InvariantCulture)).AppendLine(" |");
 }
