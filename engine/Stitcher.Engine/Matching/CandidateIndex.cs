@@ -20,7 +20,7 @@ internal sealed class CandidateIndex
     public const int DefaultMaxBlockSize = 1000;
     public const int DefaultMaxCandidates = 64;
 
-    private readonly Dictionary<ulong, List<int>> _blocks = [];
+    private readonly Dictionary<ulong, Postings> _blocks = [];
     private readonly List<MatchRecord> _records = [];
     private long _blocksOverBudget;
 
@@ -55,7 +55,6 @@ internal sealed class CandidateIndex
         for (var k = 0; k < count; k++)
         {
             ref var postings = ref CollectionsMarshal.GetValueRefOrAddDefault(_blocks, keys[k], out _);
-            postings ??= new List<int>(2);
             if (postings.Count < MaxBlockSize)
             {
                 postings.Add(position);
@@ -88,7 +87,7 @@ internal sealed class CandidateIndex
             }
             // Insertion sort by size: at most a dozen blocks.
             var at = blocks++;
-            while (at > 0 && found[at - 1]!.Count > postings.Count)
+            while (at > 0 && found[at - 1].Count > postings.Count)
             {
                 found[at] = found[at - 1];
                 at--;
@@ -99,14 +98,14 @@ internal sealed class CandidateIndex
         var scanned = 0;
         for (; scanned < blocks; scanned++)
         {
-            var postings = found[scanned]!;
+            var postings = found[scanned];
             if (postings.Count > budget)
             {
                 // The rest are at least as large.
                 break;
             }
             budget -= postings.Count;
-            candidates.AddRange(postings);
+            postings.AddTo(candidates);
         }
         if (countSkipped && scanned < blocks)
         {
@@ -133,7 +132,52 @@ internal sealed class CandidateIndex
     [InlineArray(Blocking.MaxKeys)]
     private struct FoundBlocks
     {
-        private List<int>? _block;
+        private Postings _block;
+    }
+
+    /// <summary>
+    /// The records of one block. Most keys (an email, a phone, a street) belong to a single record: that one is held
+    /// inline, and an array only appears when a second record shares the key. At millions of records this halves
+    /// the index, against a list object per key.
+    /// </summary>
+    private struct Postings
+    {
+        private int _single;
+        private int[]? _many;
+
+        public int Count { get; private set; }
+
+        public void Add(int position)
+        {
+            if (Count == 0)
+            {
+                _single = position;
+            }
+            else
+            {
+                if (_many is null)
+                {
+                    _many = new int[4];
+                    _many[0] = _single;
+                }
+                else if (_many.Length == Count)
+                {
+                    Array.Resize(ref _many, Count * 2);
+                }
+                _many[Count] = position;
+            }
+            Count++;
+        }
+
+        public readonly void AddTo(List<int> candidates)
+        {
+            if (_many is null)
+            {
+                candidates.Add(_single);
+                return;
+            }
+            candidates.AddRange(new ReadOnlySpan<int>(_many, 0, Count));
+        }
     }
 
     /// <summary>Visits every candidate pair of <paramref name="records"/> once, as an online run would meet them.</summary>

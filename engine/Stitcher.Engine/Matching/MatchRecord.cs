@@ -28,24 +28,39 @@ internal sealed class MatchRecord
     public const int FieldCount = (int)MatchField.NationalId + 1;
 
     public required string Key { get; init; }
-    public string? GivenName { get; init; }
-    public string? Surname { get; init; }
+    public string? GivenName { get; private set; }
+    public string? Surname { get; private set; }
     /// <summary>Latin spelling of the given name (Hangul romanized), for phonetic codes and blocking.</summary>
-    public string? GivenLatin { get; init; }
-    public string? SurnameLatin { get; init; }
+    public string? GivenLatin { get; private set; }
+    public string? SurnameLatin { get; private set; }
     public ulong GivenCode { get; init; }
     public ulong SurnameCode { get; init; }
     /// <summary>Date of birth as yyyymmdd, 0 when unknown.</summary>
     public int DateOfBirth { get; init; }
     public string? Street { get; init; }
-    public string? City { get; init; }
-    public string? Postcode { get; init; }
-    public string? State { get; init; }
+    public string? City { get; private set; }
+    public string? Postcode { get; private set; }
+    public string? State { get; private set; }
     public string? Email { get; init; }
     public string? Phone { get; init; }
     public string? NationalId { get; init; }
 
     public static MatchRecord From(string key, string?[] normalized) => From(key, normalized, SharedValues.None);
+
+    /// <summary>
+    /// Swaps values from small vocabularies (names, cities, postcodes, states) for one shared copy each, before the
+    /// record is kept in an index for the life of the engine. Not thread-safe: call it where nothing else reads the record.
+    /// </summary>
+    public void ShareValues(ValuePool pool)
+    {
+        GivenName = pool.Share(GivenName);
+        Surname = pool.Share(Surname);
+        GivenLatin = ReferenceEquals(GivenLatin, GivenName) ? GivenName : pool.Share(GivenLatin);
+        SurnameLatin = ReferenceEquals(SurnameLatin, Surname) ? Surname : pool.Share(SurnameLatin);
+        City = pool.Share(City);
+        Postcode = pool.Share(Postcode);
+        State = pool.Share(State);
+    }
 
     /// <summary>Builds the matcher's view of a record; identifier values many people share count as missing.</summary>
     public static MatchRecord From(string key, string?[] normalized, SharedValues shared)

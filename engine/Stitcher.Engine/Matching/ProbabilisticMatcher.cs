@@ -18,6 +18,7 @@ internal sealed class ProbabilisticMatcher
     private readonly List<bool> _replaced = [];
     private readonly Dictionary<string, int> _positionByKey = new(StringComparer.Ordinal);
     private readonly List<int> _candidates = [];
+    private readonly ValuePool _values = new();
     private readonly List<Prescored> _prescored = [];
     private int _prescoredNext;
     private Prescored? _current;
@@ -314,6 +315,7 @@ internal sealed class ProbabilisticMatcher
     /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>
     public void Add(MatchRecord record, string profileId)
     {
+        record.ShareValues(_values);
         if (_positionByKey.TryGetValue(record.Key, out var previous))
         {
             _replaced[previous] = true;
