@@ -20,7 +20,7 @@ internal sealed class CandidateIndex
     public const int DefaultMaxBlockSize = 1000;
     public const int DefaultMaxCandidates = 64;
 
-    private readonly Dictionary<ulong, Postings> _blocks = [];
+    private readonly BlockTable _blocks = new();
     private readonly List<MatchRecord> _records = [];
     private long _blocksOverBudget;
 
@@ -54,14 +54,10 @@ internal sealed class CandidateIndex
         var count = Blocking.Keys(record, keys);
         for (var k = 0; k < count; k++)
         {
-            ref var postings = ref CollectionsMarshal.GetValueRefOrAddDefault(_blocks, keys[k], out _);
-            if (postings.Count < MaxBlockSize)
+            var (size, added) = _blocks.Add(keys[k], position, MaxBlockSize);
+            if (added && size == MaxBlockSize)
             {
-                postings.Add(position);
-                if (postings.Count == MaxBlockSize)
-                {
-                    OversizedBlocks++;
-                }
+                OversizedBlocks++;
             }
         }
         return position;
@@ -81,7 +77,8 @@ internal sealed class CandidateIndex
         var blocks = 0;
         for (var k = 0; k < count; k++)
         {
-            if (!_blocks.TryGetValue(keys[k], out var postings) || postings.Count >= MaxBlockSize)
+            var postings = _blocks.Get(keys[k]);
+            if (postings.Count == 0 || postings.Count >= MaxBlockSize)
             {
                 continue;
             }
@@ -132,52 +129,7 @@ internal sealed class CandidateIndex
     [InlineArray(Blocking.MaxKeys)]
     private struct FoundBlocks
     {
-        private Postings _block;
-    }
-
-    /// <summary>
-    /// The records of one block. Most keys (an email, a phone, a street) belong to a single record: that one is held
-    /// inline, and an array only appears when a second record shares the key. At millions of records this halves
-    /// the index, against a list object per key.
-    /// </summary>
-    private struct Postings
-    {
-        private int _single;
-        private int[]? _many;
-
-        public int Count { get; private set; }
-
-        public void Add(int position)
-        {
-            if (Count == 0)
-            {
-                _single = position;
-            }
-            else
-            {
-                if (_many is null)
-                {
-                    _many = new int[4];
-                    _many[0] = _single;
-                }
-                else if (_many.Length == Count)
-                {
-                    Array.Resize(ref _many, Count * 2);
-                }
-                _many[Count] = position;
-            }
-            Count++;
-        }
-
-        public readonly void AddTo(List<int> candidates)
-        {
-            if (_many is null)
-            {
-                candidates.Add(_single);
-                return;
-            }
-            candidates.AddRange(new ReadOnlySpan<int>(_many, 0, Count));
-        }
+        private BlockTable.Block _block;
     }
 
     /// <summary>Visits every candidate pair of <paramref name="records"/> once, as an online run would meet them.</summary>
