@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Stitcher.Engine.Matching.Comparators;
 using Stitcher.Engine.Store;
 
@@ -19,6 +20,9 @@ internal sealed class ProbabilisticMatcher
     private readonly Dictionary<string, int> _positionByKey = new(StringComparer.Ordinal);
     private readonly List<int> _candidates = [];
     private readonly ValuePool _values = new();
+
+    // Scoring workers outlive a batch, so that what their comparers remember carries over to the next one.
+    private readonly ConcurrentBag<ScoringWorker> _workers = [];
     private readonly List<Prescored> _prescored = [];
     private int _prescoredNext;
     private Prescored? _current;
@@ -82,7 +86,7 @@ internal sealed class ProbabilisticMatcher
         var indexed = _index.Count;
         var results = new Prescored[records.Count];
         Parallel.For(0, records.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            static () => new ScoringWorker(),
+            () => _workers.TryTake(out var worker) ? worker : new ScoringWorker(),
             (i, _, worker) =>
             {
                 var (key, normalized) = records[i];
@@ -111,7 +115,7 @@ internal sealed class ProbabilisticMatcher
                 results[i] = new Prescored(record, indexed, positions, hits);
                 return worker;
             },
-            static _ => { });
+            _workers.Add);
         _prescored.AddRange(results);
     }
 

@@ -9,13 +9,13 @@ namespace Stitcher.Engine.Matching;
 /// <remarks>
 /// Names and cities come from small vocabularies (a few thousand common names cover most people), so the same
 /// two values meet again and again: their level is remembered per comparer, up to <see cref="MaxCachedPairs"/>
-/// pairs each, instead of running Jaro–Winkler, nickname and phonetic checks for every pair. A comparer is not
+/// pairs per field (about 10 MB), instead of running Jaro–Winkler, nickname and phonetic checks for every pair. A comparer is not
 /// thread-safe; parallel scoring gives each worker its own.
 /// </remarks>
 internal sealed class RecordComparer
 {
     /// <summary>Remembered value pairs per field; the cache starts over when full.</summary>
-    public const int MaxCachedPairs = 1 << 20;
+    public const int MaxCachedPairs = 1 << 18;
 
     private const double StreetClose = 0.95;
     private const double StreetLoose = 0.8;
