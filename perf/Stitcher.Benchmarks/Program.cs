@@ -7,6 +7,10 @@ if (args.Length > 0 && string.Equals(args[0], BackfillBenchmark.Command, StringC
 {
     return await BackfillBenchmark.RunAsync(args[1..]);
 }
+if (args.Length > 0 && string.Equals(args[0], LabelledFileCommand.Command, StringComparison.OrdinalIgnoreCase))
+{
+    return await LabelledFileCommand.RunAsync(args[1..]);
+}
 if (args.Length > 0 && string.Equals(args[0], LatencyBenchmark.Command, StringComparison.OrdinalIgnoreCase))
 {
     return await LatencyBenchmark.RunAsync(args[1..]);

@@ -47,6 +47,7 @@ internal static class BackfillBenchmark
           --train-records N  size of the training sample, generated with seed S+1 (default 100k, at most --records)
           --log-memory SIZE  FASTER log memory (e.g. 2g, 512m); default N x 1 KiB, between 512 MiB and 8 GiB.
                              Smaller keeps the process small at 10M and more: older records are then read from disk
+          --index-memory SIZE  FASTER hash index (e.g. 512m); default N x 64 B, between 1 MiB and 1 GiB
         """;
 
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromSeconds(3);
@@ -61,7 +62,7 @@ internal static class BackfillBenchmark
             Console.WriteLine(Usage);
             return 0;
         }
-        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var matching, out var trainRecords, out var logMemory, out var error))
+        if (!TryParseArguments(args, out var records, out var seed, out var keep, out var matching, out var trainRecords, out var logMemory, out var indexMemory, out var error))
         {
             Console.Error.WriteLine(error);
             Console.Error.WriteLine(Usage);
@@ -75,7 +76,7 @@ internal static class BackfillBenchmark
         }
         try
         {
-            var report = await RunAsync(records, seed, work, matching, trainRecords ?? Math.Min(records, DefaultTrainRecords), logMemory).ConfigureAwait(false);
+            var report = await RunAsync(records, seed, work, matching, trainRecords ?? Math.Min(records, DefaultTrainRecords), logMemory, indexMemory).ConfigureAwait(false);
             var markdown = report.ToMarkdown();
             Console.WriteLine(markdown);
             var artifacts = Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts");
@@ -99,7 +100,7 @@ internal static class BackfillBenchmark
         }
     }
 
-    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work, MatchingMode matching, long trainRecords, long? logMemory)
+    private static async Task<BackfillReport> RunAsync(long records, ulong seed, string work, MatchingMode matching, long trainRecords, long? logMemory, long? indexMemory)
     {
         Console.Error.WriteLine($"backfill: ~{records:N0} records, seed {seed}, {matching.ToString().ToLowerInvariant()} matching, working in {work}");
 
@@ -119,7 +120,7 @@ internal static class BackfillBenchmark
         var generation = new GenerationFigures(generated.Persons, generated.Rows, generated.MalformedRows, generated.Bytes, generationWatch.Elapsed.TotalSeconds);
         Console.Error.WriteLine($"  generated {generated.Rows:N0} rows of {generated.Persons:N0} people, {BackfillReport.Bytes(generated.Bytes)}, in {generation.Seconds:F1} s");
 
-        var options = BuildOptions(work, generated, records, logMemory);
+        var options = BuildOptions(work, generated, records, logMemory, indexMemory);
 
         // 2. The model, trained without labels on a separate sample (another seed: other people), as a user trains on
         //    an extract before the backfill. Not part of the measured run.
@@ -251,7 +252,7 @@ internal static class BackfillBenchmark
     }
 
     /// <summary>Options as a production config would set them, with the store sized for <paramref name="records"/>.</summary>
-    internal static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records, long? logMemory = null)
+    internal static StitcherOptions BuildOptions(string work, GeneratedChannels generated, long records, long? logMemory = null, long? indexMemory = null)
     {
         var options = new StitcherOptions
         {
@@ -271,7 +272,7 @@ internal static class BackfillBenchmark
             Store = new StoreOptions
             {
                 // A 64-byte FASTER bucket holds 7 entries: one bucket per record leaves room for the record, profile and identifier keys.
-                IndexSizeBytes = Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * IndexBytesPerRecord)), MinIndexBytes, MaxIndexBytes),
+                IndexSizeBytes = indexMemory ?? Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * IndexBytesPerRecord)), MinIndexBytes, MaxIndexBytes),
                 MemorySizeBytes = logMemory ?? Math.Clamp((long)BitOperations.RoundUpToPowerOf2((ulong)(records * LogBytesPerRecord)), MinMemoryBytes, MaxMemoryBytes),
                 PageSizeBytes = PageBytes,
             },
@@ -422,9 +423,10 @@ internal static class BackfillBenchmark
         return new MachineFigures(RuntimeInformation.OSDescription, cpu, Environment.ProcessorCount, RuntimeInformation.FrameworkDescription, gc, load);
     }
 
-    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out MatchingMode matching, out long? trainRecords, out long? logMemory, out string error)
+    private static bool TryParseArguments(string[] args, out long records, out ulong seed, out string? keep, out MatchingMode matching, out long? trainRecords, out long? logMemory, out long? indexMemory, out string error)
     {
         logMemory = null;
+        indexMemory = null;
         records = 0;
         seed = DefaultSeed;
         keep = null;
@@ -468,6 +470,12 @@ internal static class BackfillBenchmark
                     break;
                 case "--log-memory":
                     error = $"--log-memory must be a power of two of at least 512m (e.g. 512m, 2g), not '{value}'.";
+                    return false;
+                case "--index-memory" when TryParseBytes(value, out var index) && index >= MinIndexBytes && BitOperations.IsPow2(index):
+                    indexMemory = index;
+                    break;
+                case "--index-memory":
+                    error = $"--index-memory must be a power of two of at least 1m (e.g. 256m, 512m), not '{value}'.";
                     return false;
                 case "--train-records":
                     error = $"--train-records must be a count of at least 1000 (e.g. 100k), not '{value}'.";
