@@ -55,14 +55,7 @@ internal static class ModelTrainer
         var randomTime = clock.Elapsed;
         clock.Restart();
         // Candidate pairs, as distinct comparison vectors with counts.
-        var patterns = new Dictionary<ulong, long>();
-        var candidatePairs = CandidateIndex.ForEachCandidatePair(records, (a, b) =>
-        {
-            Span<ComparisonLevel> pairLevels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
-            comparer.Compare(a, b, pairLevels);
-            var key = Pack(pairLevels);
-            patterns[key] = patterns.TryGetValue(key, out var count) ? count + 1 : 1;
-        }, maxBlockSize, maxCandidates);
+        var patterns = CountCandidatePatterns(records, maxBlockSize, maxCandidates, out var candidatePairs);
 
         var model = new MatchModel
         {
@@ -335,7 +328,54 @@ internal static class ModelTrainer
         return (frequencies, 1.0 / withValue);
     }
 
-    private static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)
+    /// <summary>
+    /// The comparison vectors of every candidate pair an online run would meet, with their counts. Which pairs those
+    /// are is found in record order (each record against the ones before it); comparing them, most of the cost, runs
+    /// on all cores, a million pairs at a time. Only counts are kept, so the order pairs are compared in does not matter.
+    /// </summary>
+    internal static Dictionary<ulong, long> CountCandidatePatterns(IReadOnlyList<MatchRecord> records, int maxBlockSize, int maxCandidates, out long candidatePairs)
+    {
+        const int PairsPerRound = 1 << 20;
+        var patterns = new Dictionary<ulong, long>();
+        var pairs = new List<(MatchRecord A, MatchRecord B)>(PairsPerRound);
+        candidatePairs = CandidateIndex.ForEachCandidatePair(records, (a, b) =>
+        {
+            pairs.Add((a, b));
+            if (pairs.Count == PairsPerRound)
+            {
+                CountPatterns(pairs, patterns);
+                pairs.Clear();
+            }
+        }, maxBlockSize, maxCandidates);
+        CountPatterns(pairs, patterns);
+        return patterns;
+    }
+
+    private static void CountPatterns(List<(MatchRecord A, MatchRecord B)> pairs, Dictionary<ulong, long> patterns)
+    {
+        Parallel.For(0, pairs.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            static () => (Comparer: new RecordComparer(), Counts: new Dictionary<ulong, long>()),
+            (i, _, local) =>
+            {
+                Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+                local.Comparer.Compare(pairs[i].A, pairs[i].B, levels);
+                var key = Pack(levels);
+                local.Counts[key] = local.Counts.TryGetValue(key, out var count) ? count + 1 : 1;
+                return local;
+            },
+            local =>
+            {
+                lock (patterns)
+                {
+                    foreach (var (key, count) in local.Counts)
+                    {
+                        patterns[key] = patterns.TryGetValue(key, out var total) ? total + count : count;
+                    }
+                }
+            });
+    }
+
+    internal static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)
     {
         ulong key = 0;
         for (var f = 0; f < levels.Length; f++)

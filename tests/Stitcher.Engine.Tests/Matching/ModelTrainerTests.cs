@@ -1,5 +1,8 @@
+using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Evaluation;
 using Stitcher.Engine.Matching;
 using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Tests.Evaluation;
 
 namespace Stitcher.Engine.Tests.Matching;
 
@@ -39,6 +42,33 @@ public sealed class ModelTrainerTests
                 Assert.InRange(estimate[f][l], m[f][l] - 0.02, m[f][l] + 0.02);
             }
         }
+    }
+
+    [Fact]
+    public async Task CountCandidatePatterns_OnAllCores_SameCountsAsComparingEachPairInOrder()
+    {
+        var path = LabelledFileEvaluatorTests.Dataset("febrl2.csv");
+        var options = new StitcherOptions
+        {
+            BaseDirectory = Path.GetTempPath(),
+            Channels = { ["eval"] = new ChannelOptions { Path = path, Mapping = HeaderMapping.Infer(File.ReadLines(path).First().Split(','), "entity_id", null) } },
+        };
+        var (records, _) = await ModelTraining.ReadAsync(options, [("eval", path)], CancellationToken.None);
+        var expected = new Dictionary<ulong, long>();
+        var comparer = new RecordComparer();
+        var expectedPairs = CandidateIndex.ForEachCandidatePair(records, (a, b) =>
+        {
+            Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+            comparer.Compare(a, b, levels);
+            var key = ModelTrainer.Pack(levels);
+            expected[key] = expected.GetValueOrDefault(key) + 1;
+        });
+
+        var actual = ModelTrainer.CountCandidatePatterns(records, CandidateIndex.DefaultMaxBlockSize, CandidateIndex.DefaultMaxCandidates, out var pairs);
+
+        Assert.Equal(expectedPairs, pairs);
+        Assert.True(pairs > 1000);
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
     }
 
     private static ComparisonLevel Sample(double[] probabilities, Random random)
