@@ -256,14 +256,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             var unchanged = _outcome.RecordsUnchanged > 0;
             QueueForSinks(_outcome);
+            // Read back: linking may have moved the record again (an identifier disabled by it splits its profile).
+            var profileId = _graph.TryGetRecord(source.Name, record.RecordId, out var stored) ? _graph.ResolveProfileId(stored.ProfileId) : null;
             if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds)
             {
                 await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
                 await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            var profileId = unchanged && _graph.TryGetRecord(source.Name, record.RecordId, out var stored)
-                ? _graph.ResolveProfileId(stored.ProfileId)
-                : record.ProfileId;
             return new RecordIngestResult(true, profileId, unchanged, issues);
         }
         finally

@@ -412,7 +412,8 @@ public sealed class StitcherEngineTests : IDisposable
 
         var result = await engine.IngestRecordAsync("crm", new Dictionary<string, string?>
         {
-            ["id"] = "c5", ["first"] = "Mia", ["last"] = "Park", ["email"] = "not-an-email",
+            // Field names match as CSV columns do, whatever their case.
+            ["id"] = "c5", ["First"] = "Mia", ["LAST"] = "Park", ["email"] = "not-an-email",
         });
 
         Assert.True(result.Accepted);
@@ -420,7 +421,10 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Contains(result.Issues, i => i.StartsWith("email:", StringComparison.Ordinal));
         Assert.DoesNotContain(result.Issues, i => i.Contains("not-an-email", StringComparison.Ordinal));
         var record = engine.ExplainRecord("crm", "c5")!;
-        Assert.Equal(DateTimeOffset.UtcNow.Date, engine.GetProfile(result.ProfileId)!.LastSeen.UtcDateTime.Date);
+        var profile = engine.GetProfile(result.ProfileId)!;
+        Assert.Equal(DateTimeOffset.UtcNow.Date, profile.LastSeen.UtcDateTime.Date);
+        Assert.Equal("Mia", profile.Attributes["given_name"].Value);
+        Assert.Equal("Park", profile.Attributes["surname"].Value);
         Assert.NotNull(record);
         await Assert.ThrowsAsync<ArgumentException>(() => engine.IngestRecordAsync("nope", new Dictionary<string, string?>()));
     }

@@ -112,7 +112,7 @@ internal sealed class ProbabilisticMatcher
                         (hits ??= []).Add((position, weight, Pack(levels)));
                     }
                 }
-                results[i] = new Prescored(record, indexed, positions, hits);
+                results[i] = new Prescored(record, normalized, indexed, positions, hits);
                 return worker;
             },
             _workers.Add);
@@ -126,10 +126,11 @@ internal sealed class ProbabilisticMatcher
     public MatchRecord PrepareForLink(string key, string?[] normalized)
     {
         _current = null;
-        // Records are linked in the order they were scored; one skipped as unchanged leaves its entry behind.
+        // Records are linked in the order they were scored; one skipped as unchanged leaves its entry behind. An
+        // entry is this record only if it was prepared from these very values (a batch may hold two versions of it).
         for (var i = _prescoredNext; i < _prescored.Count; i++)
         {
-            if (_prescored[i].Record.Key == key)
+            if (ReferenceEquals(_prescored[i].Normalized, normalized) && _prescored[i].Record.Key == key)
             {
                 _prescoredNext = i + 1;
                 _current = _prescored[i];
@@ -231,9 +232,12 @@ internal sealed class ProbabilisticMatcher
     /// A record scored ahead of linking: the candidates it had among the first <see cref="Indexed"/> records (sorted),
     /// and those that reached the review band, with their weight and levels.
     /// </summary>
-    private sealed class Prescored(MatchRecord record, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
+    private sealed class Prescored(MatchRecord record, string?[] normalized, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
     {
         public MatchRecord Record { get; } = record;
+
+        /// <summary>The values it was prepared from: the same key can come twice in a batch, in two versions.</summary>
+        public string?[] Normalized { get; } = normalized;
         public int Indexed { get; } = indexed;
         public int[] Positions { get; } = positions;
 

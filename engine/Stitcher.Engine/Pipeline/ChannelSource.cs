@@ -23,7 +23,7 @@ internal sealed class ChannelSource
                 mapping[canonical] = source;
             }
         }
-        _sources = mapping.Select(static pair => (pair.Key, pair.Value)).ToArray();
+        _sources = mapping.Select(static pair => (pair.Key, pair.Value.Trim())).ToArray();
         HasTimestamp = mapping.ContainsKey(CanonicalAttribute.Timestamp);
         HasRecordId = mapping.ContainsKey(CanonicalAttribute.RecordId);
         var fieldMapping = new FieldMapping(mapping);
@@ -56,6 +56,16 @@ internal sealed class ChannelSource
             if (fields.TryGetValue(source, out var value))
             {
                 values[(int)attribute] = value;
+                continue;
+            }
+            // As the file readers do: names match whatever their case and surrounding spaces.
+            foreach (var (name, candidate) in fields)
+            {
+                if (string.Equals(name.Trim(), source, StringComparison.OrdinalIgnoreCase))
+                {
+                    values[(int)attribute] = candidate;
+                    break;
+                }
             }
         }
         return values;
