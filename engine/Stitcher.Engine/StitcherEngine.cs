@@ -220,9 +220,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             var issues = new List<string>(_issues.Count);
             foreach (var issue in _issues)
             {
-                var field = SourceFieldOf(source.Name, issue.Field);
+                var field = DeadLetter(source, ApiSource, 0, issue, values);
                 issues.Add(string.Concat(field ?? CanonicalAttributes.NameOf(issue.Field), ": ", issue.Reason));
-                _deadLetters.Write(source.Name, ApiSource, 0, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(values) : null);
             }
             if (_issues.Count > 0)
             {
@@ -232,15 +231,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             {
                 return new RecordIngestResult(false, null, false, issues);
             }
-            var record = new StoredRecord
-            {
-                Channel = source.Name,
-                RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
-                TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
-                Display = DisplayValues(values, normalized),
-                Normalized = normalized,
-                SourceFile = ApiSource,
-            };
+            var record = NewRecord(source.Name, values, normalized, ApiSource, 0);
             _outcome.Clear();
             try
             {
@@ -724,39 +715,26 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 var normalized = new string?[CanonicalAttributes.Count];
                 var issues = new List<FieldIssue>();
                 var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
-                results[i] = new NormalizedRow(accepted, normalized, issues.Count == 0 ? null : issues,
-                    accepted ? DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks : 0,
-                    accepted ? DisplayValues(raw.Values, normalized) : null);
+                results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
             });
             for (var i = 0; i < pending.Count; i++)
             {
                 var raw = pending[i];
-                var (accepted, normalized, issues, ticks, display) = results[i];
+                var (issues, record) = results[i];
                 results[i] = default;
                 foreach (var issue in issues ?? [])
                 {
-                    var field = SourceFieldOf(source.Name, issue.Field);
-                    _deadLetters.Write(source.Name, batch.File, raw.Line, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(raw.Values) : null);
+                    DeadLetter(source, batch.File, raw.Line, issue, raw.Values);
                     if (!issue.Rejects)
                     {
                         batch.ChannelSummary.FieldsDropped++;
                     }
                 }
-                if (!accepted)
+                if (record is null)
                 {
                     batch.ChannelSummary.RecordsRejected++;
                     continue;
                 }
-                var record = new StoredRecord
-                {
-                    Channel = source.Name,
-                    RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
-                    TimestampUtcTicks = ticks,
-                    Display = display!,
-                    Normalized = normalized,
-                    SourceFile = batch.File,
-                    SourceLine = raw.Line,
-                };
                 _accepted.Add(record);
             }
             // Scoring against the stored records runs on all cores; linking stays in file order.
@@ -786,8 +764,28 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         QueueForSinks(_outcome);
     }
 
-    /// <summary>One row after normalizing: whether it was accepted, its values, what was wrong, its time and display values.</summary>
-    private readonly record struct NormalizedRow(bool Accepted, string?[] Normalized, List<FieldIssue>? Issues, long TimestampUtcTicks, string?[]? Display);
+    /// <summary>One row after normalizing: what was wrong with it, and the record to link unless it was rejected.</summary>
+    private readonly record struct NormalizedRow(List<FieldIssue>? Issues, StoredRecord? Record);
+
+    /// <summary>A normalized record as stored: its id, time, display and normalized values, and where it came from.</summary>
+    private static StoredRecord NewRecord(string channel, string?[] raw, string?[] normalized, string file, long line) => new()
+    {
+        Channel = channel,
+        RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
+        TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
+        Display = DisplayValues(raw, normalized),
+        Normalized = normalized,
+        SourceFile = file,
+        SourceLine = line,
+    };
+
+    /// <summary>Dead-letters one issue of a record (with its raw values when it rejected it); returns the source field at fault.</summary>
+    private string? DeadLetter(ChannelSource source, string file, long line, FieldIssue issue, string?[] raw)
+    {
+        var field = SourceFieldOf(source.Name, issue.Field);
+        _deadLetters.Write(source.Name, file, line, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(raw) : null);
+        return field;
+    }
 
     /// <summary>The id of a record from a channel that maps no record id: its file name and line, e.g. <c>crm.csv:42</c>.</summary>
     public static string LineRecordId(string file, long line) =>
