@@ -12,6 +12,9 @@ internal sealed class BlockTable
 {
     private const int InitialCapacity = 1 << 10;
 
+    // A block whose last record was removed keeps its slot (so probing past it still finds the keys after it).
+    private const int EmptyBlock = int.MinValue;
+
     private readonly List<int[]> _lists = [];
     private ulong[] _keys = new ulong[InitialCapacity];
     private int[] _slots = new int[InitialCapacity];
@@ -37,6 +40,11 @@ internal sealed class BlockTable
             return (1, true);
         }
         var value = _slots[slot];
+        if (value == EmptyBlock)
+        {
+            _slots[slot] = position;
+            return (1, true);
+        }
         if (value >= 0)
         {
             if (maxBlockSize <= 1)
@@ -74,12 +82,58 @@ internal sealed class BlockTable
             return default;
         }
         var value = _slots[slot];
+        if (value == EmptyBlock)
+        {
+            return default;
+        }
         if (value >= 0)
         {
             return new Block(1, value, null);
         }
         var list = _lists[~value];
         return new Block(list[0], 0, list);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="position"/> out of the block of <paramref name="key"/> (a record replaced or deleted), so
+    /// that it no longer counts against a record's candidate budget. A block at <paramref name="maxBlockSize"/> stays
+    /// as it is: it stopped taking records long ago and produces no candidates either way.
+    /// </summary>
+    public void Remove(ulong key, int position, int maxBlockSize)
+    {
+        key = NonZero(key);
+        var slot = Find(_keys, key);
+        if (_keys[slot] == 0)
+        {
+            return;
+        }
+        var value = _slots[slot];
+        if (value == EmptyBlock)
+        {
+            return;
+        }
+        if (value >= 0)
+        {
+            if (value == position)
+            {
+                _slots[slot] = EmptyBlock;
+            }
+            return;
+        }
+        var list = _lists[~value];
+        var count = list[0];
+        if (count >= maxBlockSize)
+        {
+            return;
+        }
+        var at = Array.IndexOf(list, position, 1, count);
+        if (at < 0)
+        {
+            return;
+        }
+        // Positions stay in ascending order.
+        Array.Copy(list, at + 1, list, at, count - at);
+        list[0] = count - 1;
     }
 
     // 0 marks an empty slot; a key that hashes to 0 shares block 1 (at worst a few extra candidates, 2^-64 of the time).

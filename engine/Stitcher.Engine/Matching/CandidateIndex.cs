@@ -63,6 +63,17 @@ internal sealed class CandidateIndex
         return position;
     }
 
+    /// <summary>The record at <paramref name="position"/> was replaced or deleted: its blocks no longer hold it.</summary>
+    public void Remove(int position)
+    {
+        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
+        var count = Blocking.Keys(_records[position], keys);
+        for (var k = 0; k < count; k++)
+        {
+            _blocks.Remove(keys[k], position, MaxBlockSize);
+        }
+    }
+
     /// <summary>
     /// Fills <paramref name="candidates"/> with the distinct records sharing a usable block with <paramref name="record"/>,
     /// in position order, scanning the smallest blocks first within <see cref="MaxCandidates"/>. Safe to call from

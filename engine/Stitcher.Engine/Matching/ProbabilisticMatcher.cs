@@ -294,6 +294,7 @@ internal sealed class ProbabilisticMatcher
         if (_positionByKey.Remove(recordKey, out var position))
         {
             _replaced[position] = true;
+            _index.Remove(position);
         }
     }
 
@@ -327,6 +328,7 @@ internal sealed class ProbabilisticMatcher
         if (_positionByKey.TryGetValue(record.Key, out var previous))
         {
             _replaced[previous] = true;
+            _index.Remove(previous);
         }
         var position = _index.Add(record);
         _profiles.Add(profileId);

@@ -37,4 +37,36 @@ public sealed class BlockTableTests
         }
         Assert.Equal(0, table.Get(unchecked((ulong)-12345)).Count);
     }
+
+    [Fact]
+    public void Remove_PositionsOfReplacedRecords_LeaveTheRestInOrderAndCappedBlocksAlone()
+    {
+        var table = new BlockTable();
+        table.Add(7, 0, 3);
+        table.Add(7, 1, 3);
+        table.Add(7, 2, 3);
+        table.Add(8, 3, 3);
+        table.Add(9, 4, 3);
+        table.Add(9, 5, 3);
+
+        table.Remove(8, 3, 3);  // a single record: the block empties, and takes the next record again
+        table.Remove(9, 4, 3);  // one of two
+        table.Remove(7, 1, 3);  // capped: stays
+        table.Remove(9, 99, 3); // not there
+
+        Assert.Equal(0, table.Get(8).Count);
+        Assert.Equal([5], Positions(table, 9));
+        Assert.Equal([0, 1, 2], Positions(table, 7));
+        Assert.Equal((1, true), table.Add(8, 6, 3));
+        Assert.Equal([6], Positions(table, 8));
+        Assert.Equal((2, true), table.Add(9, 7, 3));
+        Assert.Equal([5, 7], Positions(table, 9));
+    }
+
+    private static List<int> Positions(BlockTable table, ulong key)
+    {
+        var positions = new List<int>();
+        table.Get(key).AddTo(positions);
+        return positions;
+    }
 }

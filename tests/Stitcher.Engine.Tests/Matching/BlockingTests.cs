@@ -78,6 +78,26 @@ public sealed class BlockingTests
         Assert.Equal(0, large.BlocksOverBudget);
     }
 
+    [Fact]
+    public void Candidates_RecordReplacedManyTimes_OldVersionsDoNotCrowdItsBlocksOutOfTheBudget()
+    {
+        var index = new CandidateIndex(maxCandidates: 4);
+        for (var version = 0; version < 10; version++)
+        {
+            // Ten versions of one record: each replaces the one before it.
+            var position = index.Add(Record("r" + version, "kim,lee,1980-01-02,4011"));
+            if (position > 0)
+            {
+                index.Remove(position - 1);
+            }
+        }
+        var candidates = new List<int>();
+
+        index.Candidates(Record("x", "kim,lee,1980-01-02,4011"), candidates);
+
+        Assert.Equal([9], candidates);
+    }
+
     private static MatchRecord Record(string key, string csv)
     {
         var parts = csv.Split(',');
