@@ -18,36 +18,22 @@ public static class TokenSimilarity
     /// Symmetric Monge–Elkan similarity in [0, 1]: each token of one side is scored by its best Jaro–Winkler match
     /// on the other side, the scores averaged, and the two directions averaged. 0 when either side has no token.
     /// </summary>
-    public static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
-    {
-        var countA = CountTokens(a);
-        var countB = CountTokens(b);
-        if (countA == 0 || countB == 0)
-        {
-            return 0;
-        }
-        if (countA + countB <= StackTokenLimit)
-        {
-            Span<Range> stackTokens = stackalloc Range[countA + countB];
-            return MongeElkan(a, b, stackTokens[..countA], stackTokens[countA..]);
-        }
-        var rented = ArrayPool<Range>.Shared.Rent(countA + countB);
-        try
-        {
-            var tokens = rented.AsSpan(0, countA + countB);
-            return MongeElkan(a, b, tokens[..countA], tokens[countA..]);
-        }
-        finally
-        {
-            ArrayPool<Range>.Shared.Return(rented);
-        }
-    }
+    public static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => WithTokens(a, b, MongeElkan);
 
     /// <summary>
     /// The share of distinct tokens the two sides have in common, relative to the side with fewer distinct tokens,
     /// in [0, 1]; tokens must be equal (ordinal). A value contained in the other scores 1. 0 when either side has no token.
     /// </summary>
-    public static double TokenSetRatio(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    public static double TokenSetRatio(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => WithTokens(a, b, TokenSetRatio);
+
+    /// <summary>A score computed from both values and room for their token boundaries.</summary>
+    private delegate double TokenScore(ReadOnlySpan<char> a, ReadOnlySpan<char> b, Span<Range> tokensA, Span<Range> tokensB);
+
+    /// <summary>
+    /// Runs <paramref name="score"/> with room for each side's token boundaries: on the stack for short values,
+    /// pooled for long ones. 0 when either side has no token.
+    /// </summary>
+    private static double WithTokens(ReadOnlySpan<char> a, ReadOnlySpan<char> b, TokenScore score)
     {
         var countA = CountTokens(a);
         var countB = CountTokens(b);
@@ -58,13 +44,13 @@ public static class TokenSimilarity
         if (countA + countB <= StackTokenLimit)
         {
             Span<Range> stackTokens = stackalloc Range[countA + countB];
-            return TokenSetRatio(a, b, stackTokens[..countA], stackTokens[countA..]);
+            return score(a, b, stackTokens[..countA], stackTokens[countA..]);
         }
         var rented = ArrayPool<Range>.Shared.Rent(countA + countB);
         try
         {
             var tokens = rented.AsSpan(0, countA + countB);
-            return TokenSetRatio(a, b, tokens[..countA], tokens[countA..]);
+            return score(a, b, tokens[..countA], tokens[countA..]);
         }
         finally
         {
