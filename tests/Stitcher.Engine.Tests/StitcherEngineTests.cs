@@ -583,54 +583,16 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(1, engine.TotalRecords);
     }
 
-    private const string CrmHeader = "id,first,last,email,phone,updated";
+    private const string CrmHeader = EngineFixture.CrmHeader;
 
     private string CrmPath => Path.Combine(_temp.Path, "crm.csv");
 
-    private string PosPath => Path.Combine(_temp.Path, "pos.csv");
-
     private static readonly (string Channel, string Id)[] AllRecords = [("crm", "c1"), ("crm", "c2"), ("pos", "r1"), ("pos", "r2")];
 
-    private void WriteCrm(params string[] rows) => File.WriteAllText(CrmPath, CrmHeader + "\r\n" + string.Concat(rows.Select(r => r + "\r\n")));
+    private void WriteCrm(params string[] rows) => EngineFixture.WriteCrm(_temp.Path, rows);
 
-    private void WritePos(params string[] rows) => File.WriteAllText(PosPath, "receipt,loyalty,phone,at,name\n" + string.Concat(rows.Select(r => r + "\n")));
+    private void WritePos(params string[] rows) => EngineFixture.WritePos(_temp.Path, rows);
 
-    private StitcherEngine NewEngine(IProfileSink? sink = null, Action<StitcherOptions>? configure = null)
-    {
-        var options = new StitcherOptions
-        {
-            BaseDirectory = _temp.Path,
-            DataDirectory = "data",
-            DefaultRegion = "US",
-            BatchSize = 2,
-            Store = new StoreOptions { IndexSizeBytes = 1 << 16, MemorySizeBytes = 1 << 22, PageSizeBytes = 1 << 16 },
-            Channels =
-            {
-                ["crm"] = new ChannelOptions
-                {
-                    Path = "crm.csv",
-                    Priority = 30,
-                    Mapping =
-                    {
-                        ["record_id"] = "id", ["customer_id"] = "id", ["given_name"] = "first", ["surname"] = "last",
-                        ["email"] = "email", ["phone"] = "phone", ["timestamp"] = "updated",
-                    },
-                },
-                ["pos"] = new ChannelOptions
-                {
-                    Path = "pos.csv",
-                    Priority = 20,
-                    Mapping = { ["record_id"] = "receipt", ["loyalty_id"] = "loyalty", ["phone"] = "phone", ["timestamp"] = "at", ["full_name"] = "name" },
-                },
-            },
-            Rules =
-            {
-                new IdentifierRuleOptions { Name = "email", Attribute = "email" },
-                new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
-                new IdentifierRuleOptions { Name = "loyalty", Attribute = "loyalty_id" },
-            },
-        };
-        configure?.Invoke(options);
-        return new StitcherEngine(options, sink is null ? null : [sink]);
-    }
+    private StitcherEngine NewEngine(IProfileSink? sink = null, Action<StitcherOptions>? configure = null) =>
+        EngineFixture.NewEngine(_temp.Path, sink, configure);
 }

@@ -168,39 +168,10 @@ public sealed class IdentityGraphRegressionTests : IDisposable
         Assert.Equal(engine.FindProfileIdByRecord("crm", "m1"), engine.FindProfileIdByRecord("crm", "n1"));
     }
 
-    private const string CrmHeader = "id,first,last,email,phone,updated";
     private string CrmPath => Path.Combine(_temp.Path, "crm.csv");
-    private void WriteCrm(params string[] rows) => File.WriteAllText(CrmPath, CrmHeader + "\r\n" + string.Concat(rows.Select(r => r + "\r\n")));
+    private void WriteCrm(params string[] rows) => EngineFixture.WriteCrm(_temp.Path, rows);
 
-    private StitcherEngine NewEngine(IProfileSink? sink = null, Action<StitcherOptions>? configure = null)
-    {
-        var options = new StitcherOptions
-        {
-            BaseDirectory = _temp.Path,
-            DataDirectory = "data",
-            DefaultRegion = "US",
-            BatchSize = 2,
-            Store = new StoreOptions { IndexSizeBytes = 1 << 16, MemorySizeBytes = 1 << 22, PageSizeBytes = 1 << 16 },
-            Channels =
-            {
-                ["crm"] = new ChannelOptions
-                {
-                    Path = "crm.csv",
-                    Priority = 30,
-                    Mapping =
-                    {
-                        ["record_id"] = "id", ["customer_id"] = "id", ["given_name"] = "first", ["surname"] = "last",
-                        ["email"] = "email", ["phone"] = "phone", ["timestamp"] = "updated",
-                    },
-                },
-            },
-            Rules =
-            {
-                new IdentifierRuleOptions { Name = "email", Attribute = "email" },
-                new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
-            },
-        };
-        configure?.Invoke(options);
-        return new StitcherEngine(options, sink is null ? null : [sink]);
-    }
+    // The shared two-channel setup; these tests write only the CRM file.
+    private StitcherEngine NewEngine(IProfileSink? sink = null, Action<StitcherOptions>? configure = null) =>
+        EngineFixture.NewEngine(_temp.Path, sink, configure);
 }
