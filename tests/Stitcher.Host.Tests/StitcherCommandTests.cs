@@ -87,6 +87,34 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_WithAssignments_WritesEachRecordsEntityAndProfile()
+    {
+        var input = Path.Combine(_temp.Path, "labelled.csv");
+        File.WriteAllLines(input,
+        [
+            "id,first_name,last_name,email,person",
+            "a1,Ann,Lee,ann@example.org,p1",
+            "a2,Ann,Lee,ann@example.org,p1",
+            "b1,Bob,Ray,bob@example.org,p2",
+            "c1,Cy,Ng,cy@example.org,p3",
+        ]);
+        var output = Path.Combine(_temp.Path, "out", "assignments.csv");
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "evaluate", "--input", input, "--truth", "person", "--assignments", output);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Contains("precision=1.0000 recall=1.0000", stdout);
+        var rows = File.ReadAllLines(output);
+        Assert.Equal("record_id,entity,profile,profile_records,profile_entities", rows[0]);
+        var byId = rows.Skip(1).Select(r => r.Split(',')).ToDictionary(c => c[0]);
+        Assert.Equal(4, byId.Count);
+        Assert.Equal(byId["a1"][2], byId["a2"][2]);
+        Assert.Equal(("p1", "2", "1"), (byId["a2"][1], byId["a2"][3], byId["a2"][4]));
+        Assert.NotEqual(byId["a1"][2], byId["b1"][2]);
+        Assert.Equal(("p2", "1", "1"), (byId["b1"][1], byId["b1"][3], byId["b1"][4]));
+    }
+
+    [Fact]
     public async Task Service_SigTerm_FinishesCheckpointsAndResumesWithoutReReading()
     {
         var configPath = WriteConfig(Config());

@@ -10,7 +10,9 @@ public sealed record ClusterMetrics(
     double F1,
     double BCubedPrecision,
     double BCubedRecall,
-    double BCubedF1)
+    double BCubedF1,
+    long LargestCluster,
+    int LargestClusterEntities)
 {
     /// <summary>
     /// Computes the metrics from (truth cluster, predicted cluster) per record, in O(n) through the contingency
@@ -37,10 +39,26 @@ public sealed record ClusterMetrics(
         {
             predictedPairs += Pairs(size);
         }
+        // The largest predicted cluster, and how many true entities it mixes: one chained cluster of a few hundred
+        // records costs pairwise precision far more than its share of records.
+        var largest = "";
+        long largestSize = 0;
+        foreach (var (predicted, size) in predictedSizes)
+        {
+            if (size > largestSize)
+            {
+                (largest, largestSize) = (predicted, size);
+            }
+        }
+        var largestEntities = 0;
         double bPrecision = 0, bRecall = 0;
         foreach (var ((truth, predicted), count) in cells)
         {
             correct += Pairs(count);
+            if (predicted == largest)
+            {
+                largestEntities++;
+            }
             // Each of the `count` records in this cell has precision count/|predicted| and recall count/|truth|.
             bPrecision += count * (double)count / predictedSizes[predicted];
             bRecall += count * (double)count / truthSizes[truth];
@@ -51,7 +69,7 @@ public sealed record ClusterMetrics(
         bPrecision /= n;
         bRecall /= n;
         return new ClusterMetrics(truePairs, predictedPairs, correct, precision, recall, Harmonic(precision, recall),
-            bPrecision, bRecall, Harmonic(bPrecision, bRecall));
+            bPrecision, bRecall, Harmonic(bPrecision, bRecall), largestSize, largestEntities);
     }
 
     private static double Harmonic(double a, double b) => a + b == 0 ? 0 : 2 * a * b / (a + b);

@@ -21,7 +21,14 @@ public sealed record EvaluationReport(
     TimeSpan WallTime,
     IReadOnlyDictionary<string, string> ProfileByRecord,
     TrainingReport Training,
-    BlockingQuality Blocking);
+    BlockingQuality Blocking)
+{
+    /// <summary>Per record in file order: its true entity and the profile it was stitched into.</summary>
+    public required IReadOnlyList<RecordAssignment> Assignments { get; init; }
+}
+
+/// <summary>Where one labelled record ended up.</summary>
+public readonly record struct RecordAssignment(string RecordId, string Entity, string Profile);
 
 /// <summary>
 /// How well blocking did: pairs completeness is the share of true pairs that share a blocking key (the most
@@ -91,12 +98,14 @@ public static class LabelledFileEvaluator
 
             var truth = await ReadTruthAsync(input, idColumn, truthColumn, cancellationToken).ConfigureAwait(false);
             var assignments = new List<(string, string)>(truth.Count);
+            var records = new List<RecordAssignment>(truth.Count);
             var profileByRecord = new Dictionary<string, string>(truth.Count, StringComparer.Ordinal);
             foreach (var (recordId, entity) in truth)
             {
                 // A rejected record stands alone: it is a miss for every pair it belongs to.
                 var profile = engine.FindProfileIdByRecord(Channel, recordId) ?? "unlinked:" + recordId;
                 assignments.Add((entity, profile));
+                records.Add(new RecordAssignment(recordId, entity, profile));
                 profileByRecord[recordId] = profile;
             }
             var blocking = MeasureBlocking(matchRecords, truth, engine.PairsScored);
@@ -113,7 +122,10 @@ public static class LabelledFileEvaluator
                 Stopwatch.GetElapsedTime(wall),
                 profileByRecord,
                 training,
-                blocking);
+                blocking)
+            {
+                Assignments = records,
+            };
         }
         finally
         {

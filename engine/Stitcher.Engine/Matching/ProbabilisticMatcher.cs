@@ -300,10 +300,13 @@ internal sealed class ProbabilisticMatcher
 
     /// <summary>
     /// A link needs agreement on something that identifies a person, not just a place: the same email or phone, the
-    /// national id up to a typo, or names and birth date that agree (both names, or a name with the birth date), or
-    /// the given name at the very same street address (a surname change after marriage).
+    /// national id up to a typo, or names and birth date that agree (a name with the birth date), both names with
+    /// something else that places the person (a date, an address, a postcode, a contact), or the given name at the
+    /// very same street address (a surname change after marriage).
     /// An address, a postcode or a city alone never links two records, whatever weight the model gives them:
     /// on multi-channel data without labels, EM can learn that "same neighbourhood" looks like "same person".
+    /// Nor do names alone: at a million records a common name (권건우, "Gunwoo Kwon") belongs to a hundred people,
+    /// and name-only records (a till receipt with a name) chained them into one profile.
     /// </summary>
     internal static bool HasPersonalEvidence(ReadOnlySpan<ComparisonLevel> levels)
     {
@@ -313,13 +316,22 @@ internal sealed class ProbabilisticMatcher
         return levels[(int)MatchField.Email] == ComparisonLevel.Exact
             || levels[(int)MatchField.Phone] == ComparisonLevel.Exact
             || levels[(int)MatchField.NationalId] >= ComparisonLevel.Close
-            || (given >= ComparisonLevel.Close && surname >= ComparisonLevel.Close)
+            || (given >= ComparisonLevel.Close && surname >= ComparisonLevel.Close && PlacesThePerson(levels))
             || (surname >= ComparisonLevel.Close && birth >= ComparisonLevel.Close)
             || (given >= ComparisonLevel.Close && birth == ComparisonLevel.Exact)
             || (given >= ComparisonLevel.Close && levels[(int)MatchField.Street] == ComparisonLevel.Exact)
             || (birth == ComparisonLevel.Exact && (given >= ComparisonLevel.Loose || surname >= ComparisonLevel.Loose))
             || (levels[(int)MatchField.NationalId] == ComparisonLevel.Loose && birth >= ComparisonLevel.Close);
     }
+
+    /// <summary>Agreement beyond the names, at least loosely: a birth date, a street, a postcode or city, an email or a phone.</summary>
+    private static bool PlacesThePerson(ReadOnlySpan<ComparisonLevel> levels) =>
+        levels[(int)MatchField.DateOfBirth] >= ComparisonLevel.Loose
+        || levels[(int)MatchField.Street] >= ComparisonLevel.Loose
+        || levels[(int)MatchField.Postcode] >= ComparisonLevel.Close
+        || levels[(int)MatchField.City] >= ComparisonLevel.Close
+        || levels[(int)MatchField.Email] >= ComparisonLevel.Loose
+        || levels[(int)MatchField.Phone] >= ComparisonLevel.Loose;
 
     /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>
     public void Add(MatchRecord record, string profileId)

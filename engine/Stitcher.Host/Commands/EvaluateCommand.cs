@@ -10,7 +10,7 @@ namespace Stitcher.Host.Commands;
 /// <summary><c>stitcher evaluate --input FILE.csv --truth COLUMN [--map col=attr ...]</c>.</summary>
 internal static class EvaluateCommand
 {
-    public static async Task<int> ExecuteAsync(FileInfo input, string truth, string[] maps, string region, FileInfo? modelOutput, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(FileInfo input, string truth, string[] maps, string region, FileInfo? modelOutput, FileInfo? assignments, CancellationToken cancellationToken)
     {
         var serilog = new LoggerConfiguration()
             .MinimumLevel.Warning()
@@ -27,6 +27,11 @@ internal static class EvaluateCommand
             var report = await AnsiConsole.Status().StartAsync("Training the model and deduplicating…", _ =>
                 LabelledFileEvaluator.EvaluateAsync(input.FullName, truth, overrides, region, loggerFactory, modelOutput?.FullName, cancellationToken));
             Write(report, input.Name);
+            if (assignments is not null)
+            {
+                await WriteAssignmentsAsync(report, assignments.FullName, cancellationToken);
+                Console.WriteLine("assignments: " + assignments.FullName);
+            }
             return ExitCodes.Success;
         }
         catch (Exception ex) when (ex is ArgumentException or FileNotFoundException or InvalidDataException)
@@ -35,6 +40,33 @@ internal static class EvaluateCommand
             return ExitCodes.InvalidConfiguration;
         }
     }
+
+    /// <summary>record_id,entity,profile,profile_records,profile_entities: a wrongly merged record is one whose profile holds more than one entity.</summary>
+    private static async Task WriteAssignmentsAsync(EvaluationReport report, string path, CancellationToken cancellationToken)
+    {
+        var records = new Dictionary<string, int>(StringComparer.Ordinal);
+        var entities = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var a in report.Assignments)
+        {
+            records[a.Profile] = records.GetValueOrDefault(a.Profile) + 1;
+            if (!entities.TryGetValue(a.Profile, out var set))
+            {
+                entities[a.Profile] = set = new HashSet<string>(StringComparer.Ordinal);
+            }
+            set.Add(a.Entity);
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+        await writer.WriteLineAsync("record_id,entity,profile,profile_records,profile_entities".AsMemory(), cancellationToken);
+        foreach (var a in report.Assignments)
+        {
+            await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{Csv(a.RecordId)},{Csv(a.Entity)},{Csv(a.Profile)},{records[a.Profile]},{entities[a.Profile].Count}").AsMemory(), cancellationToken);
+        }
+    }
+
+    private static string Csv(string value) =>
+        value.AsSpan().IndexOfAny(',', '"', '\n') < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static Dictionary<string, string> ParseMaps(string[] maps)
     {
@@ -62,6 +94,7 @@ internal static class EvaluateCommand
         Row("true pairs / predicted pairs / correct", $"{m.TruePairs:N0} / {m.PredictedPairs:N0} / {m.CorrectPairs:N0}");
         Row("pairwise precision / recall / F1", $"{m.Precision:F4} / {m.Recall:F4} / {m.F1:F4}");
         Row("B-cubed precision / recall / F1", $"{m.BCubedPrecision:F4} / {m.BCubedRecall:F4} / {m.BCubedF1:F4}");
+        Row("largest profile: records / true entities", $"{m.LargestCluster:N0} / {m.LargestClusterEntities:N0}");
         Row("profiles", report.Profiles.ToString("N0", CultureInfo.InvariantCulture));
         Row("candidate pairs scored", report.CandidatePairs.ToString("N0", CultureInfo.InvariantCulture));
         Row("blocking: pairs completeness / reduction ratio", $"{report.Blocking.PairsCompleteness:F4} / {report.Blocking.ReductionRatio:F6}");

@@ -98,6 +98,12 @@ internal static class StitcherCommandLine
             Description = "Also save the model trained on the file (readable JSON), to see what it learned.",
             HelpName = "PATH",
         };
+        var assignmentsOutput = new Option<FileInfo?>("--assignments")
+        {
+            Description = "Also write one CSV row per record: record_id, its true entity, the profile it was stitched into, "
+                + "and whether that profile mixes entities, to find which records were wrongly merged or left apart.",
+            HelpName = "PATH",
+        };
         var evaluate = new Command("evaluate", "Deduplicate a labelled CSV file in a fresh temporary store (model trained on the file "
             + "without its labels, then the engine's online linking) and print pairwise and B-cubed precision, recall and F1, "
             + "candidate pairs and wall time. The last line reads: precision=… recall=… f1=…")
@@ -107,9 +113,11 @@ internal static class StitcherCommandLine
             maps,
             region,
             modelOutput,
+            assignmentsOutput,
         };
         evaluate.SetAction((parse, cancellationToken) => EvaluateCommand.ExecuteAsync(
-            parse.GetRequiredValue(evaluateInput), parse.GetRequiredValue(truth), parse.GetValue(maps) ?? [], parse.GetValue(region)!, parse.GetValue(modelOutput), cancellationToken));
+            parse.GetRequiredValue(evaluateInput), parse.GetRequiredValue(truth), parse.GetValue(maps) ?? [], parse.GetValue(region)!, parse.GetValue(modelOutput),
+            parse.GetValue(assignmentsOutput), cancellationToken));
 
         var limit = new Option<int>("--limit")
         {

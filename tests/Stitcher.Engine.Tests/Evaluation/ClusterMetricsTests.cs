@@ -30,4 +30,17 @@ public sealed class ClusterMetricsTests
         Assert.Equal(0.75, metrics.BCubedPrecision, 6);
         Assert.Equal(2.0 / 3, metrics.BCubedRecall, 6);
     }
+
+    [Fact]
+    public void Compute_ChainedCluster_ReportsTheLargestProfileAndTheEntitiesItMixes()
+    {
+        // Predicted "big" holds four records of three people; the rest are right.
+        var metrics = ClusterMetrics.Compute([("a", "big"), ("a", "big"), ("b", "big"), ("c", "big"), ("d", "small"), ("d", "small"), ("e", "one")]);
+
+        Assert.Equal(4, metrics.LargestCluster);
+        Assert.Equal(3, metrics.LargestClusterEntities);
+        // Pairs: big has 6, of which 1 correct; small 1, correct.
+        Assert.Equal(7, metrics.PredictedPairs);
+        Assert.Equal(2, metrics.CorrectPairs);
+    }
 }

@@ -124,11 +124,59 @@ public sealed class OnlineMatchingTests : IDisposable
     [Fact]
     public async Task Review_NamesakesWithACommonNameAndNothingElse_AreQueuedNotLinked()
     {
-        var path = _temp.File("people.csv");
+        var rows = PeopleWithNamesakes();
+        rows.Add("m1,maria,garcia,,,,");
+        rows.Add("m2,maria,garcia,,,,");
+        // A wide review band, so the namesakes' weak evidence is queued for a person to look at; and a candidate
+        // budget above the 82 Maria Garcias, so the name-only records are compared at all.
+        await using var engine = await TrainAndRunAsync(rows, new MatchingOptions { ReviewThreshold = 1e-6, MaxCandidates = 200 });
+
+        Assert.NotEqual(engine.FindProfileIdByRecord("people", "m1"), engine.FindProfileIdByRecord("people", "m2"));
+        Assert.Equal(engine.FindProfileIdByRecord("people", "b7a"), engine.FindProfileIdByRecord("people", "b7b"));
+        Assert.NotEqual(engine.FindProfileIdByRecord("people", "b10a"), engine.FindProfileIdByRecord("people", "b20a"));
+        var queued = engine.ListReviews();
+        Assert.Contains(queued, r => r.RecordA == "R|people|m1" && r.RecordB == "R|people|m2");
+    }
+
+    [Fact]
+    public async Task Link_NameOnlyRecordWithARareName_JoinsNobodyAndChainsNoNamesakes()
+    {
+        // Two people share a name the model has never seen (its term frequency makes an exact match worth the most
+        // it allows), each complete and twice; then receipts carrying nothing but that name. A name alone never
+        // links: joined to both, a receipt would chain the two people into one profile (seen at a million records,
+        // where a hundred people called 권건우 / Gunwoo Kwon became one).
+        var rows = PeopleWithNamesakes();
+        rows.Add("x1a,wojciech,brzeczyszczykiewicz,1971-03-14,12 linden street,town1,11111");
+        rows.Add("x1b,wojciech,brzeczyszczykiewicz,1971-03-14,12 linden st,town1,11111");
+        rows.Add("x2a,wojciech,brzeczyszczykiewicz,1988-11-02,7 harbour road,town2,22222");
+        rows.Add("x2b,wojciech,brzeczyszczykiewicz,1988-11-02,7 harbour rd,town2,22222");
+        rows.Add("r1,wojciech,brzeczyszczykiewicz,,,,");
+        rows.Add("r2,wojciech,brzeczyszczykiewicz,,,,");
+        // The rare name scores about 0.95 here; at a lower link threshold the model would link on it.
+        await using var engine = await TrainAndRunAsync(rows, new MatchingOptions { LinkThreshold = 0.8 });
+
+        var first = engine.FindProfileIdByRecord("people", "x1a");
+        var second = engine.FindProfileIdByRecord("people", "x2a");
+        Assert.Equal(first, engine.FindProfileIdByRecord("people", "x1b"));
+        Assert.Equal(second, engine.FindProfileIdByRecord("people", "x2b"));
+        Assert.NotEqual(first, second);
+        var receipts = new[] { engine.FindProfileIdByRecord("people", "r1"), engine.FindProfileIdByRecord("people", "r2") };
+        Assert.DoesNotContain(first, receipts);
+        Assert.DoesNotContain(second, receipts);
+        Assert.NotEqual(receipts[0], receipts[1]);
+        // The model was sure; the evidence says why it did not link.
+        var evidence = engine.ExplainRecord("people", "r2")!.Members.Single(m => m.RecordId == "r2").Evidence;
+        Assert.Contains(evidence, e => e.Kind == "refused" && e.OtherRecord == "people:x1a" && e.Probability >= 0.8);
+    }
+
+    /// <summary>
+    /// Background people, each twice (one typo in the street), so the model sees matches and non-matches; many
+    /// different people are called Maria Garcia, so the name alone is weak evidence.
+    /// </summary>
+    private static List<string> PeopleWithNamesakes()
+    {
         string[] given = ["maria", "jose", "ana", "luis", "carmen", "juan", "rosa", "pedro", "elena", "jorge", "lucia", "pablo"];
         string[] family = ["garcia", "lopez", "martinez", "sanchez", "perez", "gomez", "diaz", "torres", "ruiz", "moreno"];
-        // Background: each person twice (one typo in the street), so the model sees matches and non-matches;
-        // many different people are called Maria Garcia, so the name alone is weak evidence.
         var rows = new List<string> { "id,first_name,last_name,dob,street,city,zip" };
         var random = new Random(5);
         for (var i = 0; i < 400; i++)
@@ -142,8 +190,12 @@ public sealed class OnlineMatchingTests : IDisposable
             rows.Add($"b{i}a,{first},{last},{dob},{street},{town},{zip}");
             rows.Add($"b{i}b,{first},{last},{dob},{street.Replace("street", "st", StringComparison.Ordinal)},{town},{zip}");
         }
-        rows.Add("m1,maria,garcia,,,,");
-        rows.Add("m2,maria,garcia,,,,");
+        return rows;
+    }
+
+    private async Task<StitcherEngine> TrainAndRunAsync(List<string> rows, MatchingOptions matching)
+    {
+        var path = _temp.File("people.csv");
         File.WriteAllLines(path, rows);
         var options = new StitcherOptions
         {
@@ -151,20 +203,12 @@ public sealed class OnlineMatchingTests : IDisposable
             DataDirectory = "namesakes",
             Channels = { ["people"] = new ChannelOptions { Path = path, Mapping = { ["record_id"] = "id", ["given_name"] = "first_name", ["surname"] = "last_name", ["date_of_birth"] = "dob", ["street"] = "street", ["city"] = "city", ["postcode"] = "zip" } } },
             Store = new StoreOptions { IndexSizeBytes = 1 << 20, MemorySizeBytes = 1 << 24, PageSizeBytes = 1 << 20 },
-            // A wide review band, so the namesakes' weak evidence is queued for a person to look at; and a candidate
-            // budget above the 82 Maria Garcias, so the name-only records are compared at all.
-            Matching = new MatchingOptions { ReviewThreshold = 1e-6, MaxCandidates = 200 },
+            Matching = matching,
         };
         await ModelTraining.TrainAsync(options, [("people", path)]);
-
-        await using var engine = new StitcherEngine(options);
+        var engine = new StitcherEngine(options);
         await engine.RunOnceAsync();
-
-        Assert.NotEqual(engine.FindProfileIdByRecord("people", "m1"), engine.FindProfileIdByRecord("people", "m2"));
-        Assert.Equal(engine.FindProfileIdByRecord("people", "b7a"), engine.FindProfileIdByRecord("people", "b7b"));
-        Assert.NotEqual(engine.FindProfileIdByRecord("people", "b10a"), engine.FindProfileIdByRecord("people", "b20a"));
-        var queued = engine.ListReviews();
-        Assert.Contains(queued, r => r.RecordA == "R|people|m1" && r.RecordB == "R|people|m2");
+        return engine;
     }
 
     private StitcherOptions Options(string folder, string data) => new()
