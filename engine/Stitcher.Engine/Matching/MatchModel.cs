@@ -56,7 +56,10 @@ public sealed class MatchModel
     /// <summary>Per field, by <see cref="MatchField"/> name.</summary>
     public Dictionary<string, FieldParameters> Fields { get; set; } = [];
 
-    /// <summary>Weight in bits of <paramref name="level"/> on <paramref name="field"/>: log2(m/u); 0 when missing.</summary>
+    /// <summary>
+    /// Weight in bits of <paramref name="level"/> on <paramref name="field"/>: log2(m/u), capped by the weight of the
+    /// next stronger level (loose ≤ close ≤ exact); 0 when missing.
+    /// </summary>
     public double Weight(MatchField field, ComparisonLevel level) => Weights()[((int)field * LevelCount) + (int)level];
 
     /// <summary>Total match weight of a comparison vector, with term-frequency adjustments for exact name matches.</summary>
@@ -142,6 +145,14 @@ public sealed class MatchModel
             for (var l = (int)ComparisonLevel.Different; l < LevelCount; l++)
             {
                 weights[(f * LevelCount) + l] = Math.Log2(Math.Max(parameters.M[l], MinProbability) / Math.Max(parameters.U[l], MinProbability));
+            }
+            // A weaker agreement never counts for more than a stronger one. A level that no candidate pair reached
+            // (a city typed nearly right) has m and u both near zero, and their ratio is noise: trained on 1M
+            // multi-channel records, "close city" came out at 15.6 bits against 0.6 for the same city.
+            for (var l = (int)ComparisonLevel.Close; l > (int)ComparisonLevel.Different; l--)
+            {
+                var i = (f * LevelCount) + l;
+                weights[i] = Math.Min(weights[i], weights[i + 1]);
             }
         }
         _priorLogOdds = Math.Log2(Prior / (1 - Prior));
