@@ -39,7 +39,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly HashSet<string> _retiredUndelivered = new(StringComparer.Ordinal);
     private readonly LinkOutcome _outcome = new();
     private readonly List<FieldIssue> _issues = new(4);
-    private readonly List<StoredRecord> _accepted = [];
+    private StagedBatch? _staged;
     private NormalizedRow[] _normalized = [];
 
     /// <summary>The source file name recorded for records handed over one by one.</summary>
@@ -680,6 +680,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             // Whatever complete rows were read before a stop or a failure are processed and their progress saved.
             batch.Commit();
+            if (_fault is null)
+            {
+                LinkStaged();
+            }
         }
         if (start.ByteOffset == 0)
         {
@@ -687,82 +691,148 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Normalizes a batch and starts scoring it against the stored records on all cores, then links the batch staged
+    /// before it while that runs: linking is sequential (ids must not depend on thread timing), so it overlaps with
+    /// the parallel work of the next batch. A staged batch is linked by the next call or by <see cref="LinkStaged()"/>.
+    /// </summary>
     private void ProcessBatch(FileBatch batch)
     {
         var source = batch.Source;
-        _outcome.Clear();
-        _accepted.Clear();
+        StagedBatch staged;
         try
         {
-            // Normalizing is independent per record: it runs on all cores; what it found is then reported in file order.
-            var pending = batch.Pending;
-            if (_normalized.Length < pending.Count)
+            var accepted = Normalize(batch);
+            staged = new StagedBatch(batch, accepted, batch.Position, Task.Run(() => _graph.Prematch(accepted)));
+        }
+        catch (Exception ex)
+        {
+            Fail(source.Name, batch.File, ex);
+            throw;
+        }
+        var previous = _staged;
+        _staged = staged;
+        if (previous is not null)
+        {
+            LinkStaged(previous);
+        }
+    }
+
+    /// <summary>Links the staged batch, if any: at the end of a file, before anything else touches the graph.</summary>
+    private void LinkStaged()
+    {
+        if (_staged is { } staged)
+        {
+            _staged = null;
+            LinkStaged(staged);
+        }
+    }
+
+    private void LinkStaged(StagedBatch staged)
+    {
+        var batch = staged.Batch;
+        _outcome.Clear();
+        try
+        {
+            _graph.UsePrematch(staged.Scoring.GetAwaiter().GetResult());
+            foreach (var record in staged.Accepted)
             {
-                Array.Resize(ref _normalized, pending.Count);
+                _graph.Link(record, batch.Source.Priority, _outcome);
             }
-            var results = _normalized;
-            Parallel.For(0, pending.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-            {
-                var raw = pending[i];
-                if (!source.HasTimestamp)
-                {
-                    raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
-                }
-                if (!source.HasRecordId)
-                {
-                    raw.Values[(int)CanonicalAttribute.RecordId] = LineRecordId(batch.File, raw.Line);
-                }
-                var normalized = new string?[CanonicalAttributes.Count];
-                var issues = new List<FieldIssue>();
-                var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
-                results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
-            });
-            for (var i = 0; i < pending.Count; i++)
-            {
-                var raw = pending[i];
-                var (issues, record) = results[i];
-                results[i] = default;
-                foreach (var issue in issues ?? [])
-                {
-                    DeadLetter(source, batch.File, raw.Line, issue, raw.Values);
-                    if (!issue.Rejects)
-                    {
-                        batch.ChannelSummary.FieldsDropped++;
-                    }
-                }
-                if (record is null)
-                {
-                    batch.ChannelSummary.RecordsRejected++;
-                    continue;
-                }
-                _accepted.Add(record);
-            }
-            // Scoring against the stored records runs on all cores; linking stays in file order.
-            _graph.Prematch(_accepted);
-            var unchangedBefore = _outcome.RecordsUnchanged;
-            foreach (var record in _accepted)
-            {
-                _graph.Link(record, source.Priority, _outcome);
-            }
-            batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged - unchangedBefore;
-            _accepted.Clear();
+            batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged;
             _graph.Flush();
         }
         catch (Exception ex)
         {
-            // Part of the batch may already be in the store. Nothing more is processed, delivered or checkpointed:
-            // reopening the store recovers the last checkpoint, and the batch is read again from its saved position.
-            _graph.Discard();
-            _fault = ex;
-            Log.BatchFailed(_logger, source.Name, batch.File, ex);
+            Fail(batch.Source.Name, batch.File, ex);
             throw;
         }
-        _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = batch.Position.ByteOffset, Line = batch.Position.Line });
+        _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = staged.Position.ByteOffset, Line = staged.Position.Line });
         _deadLetters.Flush();
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
         QueueForSinks(_outcome);
     }
+
+    /// <summary>
+    /// Part of a batch may already be in the store. Nothing more is processed, delivered or checkpointed: reopening
+    /// the store recovers the last checkpoint, and the batch is read again from its saved position. A batch still
+    /// being scored is waited for (it reads the matcher's index) and dropped.
+    /// </summary>
+    private void Fail(string channel, string file, Exception ex)
+    {
+        if (_staged is { } staged)
+        {
+            _staged = null;
+            try
+            {
+                staged.Scoring.Wait();
+            }
+            catch (AggregateException)
+            {
+                // The batch is read again; what its scoring ran into is the failure it will meet then.
+            }
+        }
+        _graph.Discard();
+        _fault = ex;
+        Log.BatchFailed(_logger, channel, file, ex);
+    }
+
+    /// <summary>
+    /// Normalizes the batch's rows on all cores; what was wrong with them is then dead-lettered and counted in file
+    /// order. Returns the records to link.
+    /// </summary>
+    private List<StoredRecord> Normalize(FileBatch batch)
+    {
+        var source = batch.Source;
+        var pending = batch.Pending;
+        if (_normalized.Length < pending.Count)
+        {
+            Array.Resize(ref _normalized, pending.Count);
+        }
+        var results = _normalized;
+        Parallel.For(0, pending.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            var raw = pending[i];
+            if (!source.HasTimestamp)
+            {
+                raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
+            }
+            if (!source.HasRecordId)
+            {
+                raw.Values[(int)CanonicalAttribute.RecordId] = LineRecordId(batch.File, raw.Line);
+            }
+            var normalized = new string?[CanonicalAttributes.Count];
+            var issues = new List<FieldIssue>();
+            var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
+            results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
+        });
+        var records = new List<StoredRecord>(pending.Count);
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var raw = pending[i];
+            var (issues, record) = results[i];
+            results[i] = default;
+            foreach (var issue in issues ?? [])
+            {
+                DeadLetter(source, batch.File, raw.Line, issue, raw.Values);
+                if (!issue.Rejects)
+                {
+                    batch.ChannelSummary.FieldsDropped++;
+                }
+            }
+            if (record is null)
+            {
+                batch.ChannelSummary.RecordsRejected++;
+                continue;
+            }
+            records.Add(record);
+        }
+        return records;
+    }
+
+    /// <summary>A batch normalized and being scored, waiting for the batch before it to be linked.</summary>
+    private sealed record StagedBatch(FileBatch Batch, List<StoredRecord> Accepted, SourcePosition Position, Task<ProbabilisticMatcher.PrescoredBatch?> Scoring);
 
     /// <summary>One row after normalizing: what was wrong with it, and the record to link unless it was rejected.</summary>
     private readonly record struct NormalizedRow(List<FieldIssue>? Issues, StoredRecord? Record);

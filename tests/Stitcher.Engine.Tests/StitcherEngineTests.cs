@@ -568,6 +568,34 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedBatch_WhileTheNextIsBeingScored_NextIsDroppedAndBothAreReadAgain()
+    {
+        // Batches of one row: the failing row is linked while the row after it is already normalized and scored.
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z");
+        var annId = "";
+        await using (var engine = NewEngine(configure: o => o.BatchSize = 1))
+        {
+            await engine.RunOnceAsync();
+            annId = engine.FindProfileIdByRecord("crm", "c1")!;
+            var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+            ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + annId, 42);
+            File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\nc2,Cy,Young,cy@example.org,,2026-01-02T00:00:00Z\r\nc4,Dee,Park,dee@example.org,,2026-01-04T00:00:00Z\r\n");
+
+            await Assert.ThrowsAnyAsync<Exception>(() => engine.RunOnceAsync());
+            Assert.Throws<InvalidOperationException>(() => engine.FindProfileIdByRecord("crm", "c2"));
+        }
+
+        await using var reopened = NewEngine(configure: o => o.BatchSize = 1);
+
+        Assert.Equal(1, reopened.TotalRecords);
+        var summary = await reopened.RunOnceAsync();
+        Assert.Equal(3, summary.RecordsRead);
+        Assert.Equal(annId, reopened.FindProfileIdByRecord("crm", "c3"));
+        Assert.NotNull(reopened.FindProfileIdByRecord("crm", "c2"));
+        Assert.Equal(4, reopened.TotalRecords);
+    }
+
+    [Fact]
     public async Task IngestFile_SameFileTwice_AddsNothingTheSecondTime()
     {
         WriteCrm();

@@ -6,7 +6,10 @@ namespace Stitcher.Engine.Matching;
 /// Blocking key → the positions of the records that have it, compact enough for tens of millions of keys: an
 /// open-addressing table of 12 bytes per slot (the key, and either the one position that most keys have or the index
 /// of an array holding several). A dictionary of lists would cost three times that, and most of an index's memory.
-/// Not thread-safe for writes; reads may run on several threads while nothing is added.
+/// One writer, any number of readers at the same time: the writer publishes every change after the data it points at
+/// (a grown table as one object, a new list before the slot that names it, a position before the count that covers
+/// it), so a reader sees each block as it was at some moment. A reader racing a removal may see a position twice or
+/// miss it once; readers use blocks as candidates to compare, which tolerates both.
 /// </summary>
 internal sealed class BlockTable
 {
@@ -15,9 +18,9 @@ internal sealed class BlockTable
     // A block whose last record was removed keeps its slot (so probing past it still finds the keys after it).
     private const int EmptyBlock = int.MinValue;
 
-    private readonly List<int[]> _lists = [];
-    private ulong[] _keys = new ulong[InitialCapacity];
-    private int[] _slots = new int[InitialCapacity];
+    private int[][] _lists = new int[16][];
+    private int _listCount;
+    private Table _table = new(new ulong[InitialCapacity], new int[InitialCapacity]);
 
     /// <summary>Distinct keys held.</summary>
     public int Count { get; private set; }
@@ -27,22 +30,23 @@ internal sealed class BlockTable
     public (int Count, bool Added) Add(ulong key, int position, int maxBlockSize)
     {
         key = NonZero(key);
-        if ((Count + 1) * 4L > _keys.Length * 3L)
+        var table = _table;
+        if ((Count + 1) * 4L > table.Keys.Length * 3L)
         {
-            Grow();
+            table = Grow(table);
         }
-        var slot = Find(_keys, key);
-        if (_keys[slot] == 0)
+        var slot = Find(table.Keys, key);
+        if (table.Keys[slot] == 0)
         {
-            _keys[slot] = key;
-            _slots[slot] = position;
+            table.Slots[slot] = position;
+            Volatile.Write(ref table.Keys[slot], key);
             Count++;
             return (1, true);
         }
-        var value = _slots[slot];
+        var value = table.Slots[slot];
         if (value == EmptyBlock)
         {
-            _slots[slot] = position;
+            Volatile.Write(ref table.Slots[slot], position);
             return (1, true);
         }
         if (value >= 0)
@@ -52,8 +56,8 @@ internal sealed class BlockTable
                 return (1, false);
             }
             // Count first, then the positions; room for two more.
-            _lists.Add([2, value, position, 0, 0]);
-            _slots[slot] = ~(_lists.Count - 1);
+            var index = AddList([2, value, position, 0, 0]);
+            Volatile.Write(ref table.Slots[slot], ~index);
             return (2, true);
         }
         var list = _lists[~value];
@@ -65,23 +69,37 @@ internal sealed class BlockTable
         if (count + 1 == list.Length)
         {
             Array.Resize(ref list, list.Length * 2);
-            _lists[~value] = list;
+            Volatile.Write(ref _lists[~value], list);
         }
         list[count + 1] = position;
-        list[0] = count + 1;
+        Volatile.Write(ref list[0], count + 1);
         return (count + 1, true);
+    }
+
+    private int AddList(int[] list)
+    {
+        if (_listCount == _lists.Length)
+        {
+            var grown = new int[_lists.Length * 2][];
+            Array.Copy(_lists, grown, _listCount);
+            Volatile.Write(ref _lists, grown);
+        }
+        _lists[_listCount] = list;
+        return _listCount++;
     }
 
     /// <summary>The block of <paramref name="key"/>; its <see cref="Block.Count"/> is 0 when no record has the key.</summary>
     public Block Get(ulong key)
     {
         key = NonZero(key);
-        var slot = Find(_keys, key);
-        if (_keys[slot] == 0)
+        var table = Volatile.Read(ref _table);
+        var slot = Find(table.Keys, key);
+        // Not "non-zero": the empty slot the search stopped at may have taken another key since.
+        if (Volatile.Read(ref table.Keys[slot]) != key)
         {
             return default;
         }
-        var value = _slots[slot];
+        var value = Volatile.Read(ref table.Slots[slot]);
         if (value == EmptyBlock)
         {
             return default;
@@ -90,8 +108,8 @@ internal sealed class BlockTable
         {
             return new Block(1, value, null);
         }
-        var list = _lists[~value];
-        return new Block(list[0], 0, list);
+        var list = Volatile.Read(ref Volatile.Read(ref _lists)[~value]);
+        return new Block(Volatile.Read(ref list[0]), 0, list);
     }
 
     /// <summary>
@@ -102,12 +120,13 @@ internal sealed class BlockTable
     public void Remove(ulong key, int position, int maxBlockSize)
     {
         key = NonZero(key);
-        var slot = Find(_keys, key);
-        if (_keys[slot] == 0)
+        var table = _table;
+        var slot = Find(table.Keys, key);
+        if (table.Keys[slot] == 0)
         {
             return;
         }
-        var value = _slots[slot];
+        var value = table.Slots[slot];
         if (value == EmptyBlock)
         {
             return;
@@ -116,7 +135,7 @@ internal sealed class BlockTable
         {
             if (value == position)
             {
-                _slots[slot] = EmptyBlock;
+                Volatile.Write(ref table.Slots[slot], EmptyBlock);
             }
             return;
         }
@@ -133,7 +152,7 @@ internal sealed class BlockTable
         }
         // Positions stay in ascending order.
         Array.Copy(list, at + 1, list, at, count - at);
-        list[0] = count - 1;
+        Volatile.Write(ref list[0], count - 1);
     }
 
     // 0 marks an empty slot; a key that hashes to 0 shares block 1 (at worst a few extra candidates, 2^-64 of the time).
@@ -151,21 +170,30 @@ internal sealed class BlockTable
         return slot;
     }
 
-    private void Grow()
+    /// <summary>A table twice the size, published whole: readers hold either the old one or the new one.</summary>
+    private Table Grow(Table old)
     {
-        var keys = new ulong[_keys.Length * 2];
-        var slots = new int[_keys.Length * 2];
-        for (var i = 0; i < _keys.Length; i++)
+        var keys = new ulong[old.Keys.Length * 2];
+        var slots = new int[old.Keys.Length * 2];
+        for (var i = 0; i < old.Keys.Length; i++)
         {
-            if (_keys[i] != 0)
+            if (old.Keys[i] != 0)
             {
-                var slot = Find(keys, _keys[i]);
-                keys[slot] = _keys[i];
-                slots[slot] = _slots[i];
+                var slot = Find(keys, old.Keys[i]);
+                keys[slot] = old.Keys[i];
+                slots[slot] = old.Slots[i];
             }
         }
-        _keys = keys;
-        _slots = slots;
+        var table = new Table(keys, slots);
+        Volatile.Write(ref _table, table);
+        return table;
+    }
+
+    /// <summary>Keys and their slots, always replaced together.</summary>
+    private sealed class Table(ulong[] keys, int[] slots)
+    {
+        public ulong[] Keys { get; } = keys;
+        public int[] Slots { get; } = slots;
     }
 
     /// <summary>One block as read: a single position, or the first <see cref="Count"/> after the count in a list.</summary>
@@ -177,7 +205,10 @@ internal sealed class BlockTable
         {
             if (list is null)
             {
-                positions.Add(single);
+                if (Count > 0)
+                {
+                    positions.Add(single);
+                }
                 return;
             }
             positions.AddRange(new ReadOnlySpan<int>(list, 1, Count));

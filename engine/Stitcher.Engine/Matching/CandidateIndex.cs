@@ -21,7 +21,8 @@ internal sealed class CandidateIndex
     public const int DefaultMaxCandidates = 64;
 
     private readonly BlockTable _blocks = new();
-    private readonly List<MatchRecord> _records = [];
+    private MatchRecord[] _records = new MatchRecord[1024];
+    private int _count;
     private long _blocksOverBudget;
 
     public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates)
@@ -35,7 +36,8 @@ internal sealed class CandidateIndex
     /// <summary>The most candidates one record is compared with; blocks past it are skipped, largest first.</summary>
     public int MaxCandidates { get; }
 
-    public int Count => _records.Count;
+    /// <summary>Records added so far; a reader may use positions below a count it read while records are added.</summary>
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>Blocks that reached <see cref="MaxBlockSize"/> and no longer produce candidates.</summary>
     public int OversizedBlocks { get; private set; }
@@ -43,13 +45,24 @@ internal sealed class CandidateIndex
     /// <summary>Blocks skipped for a record because scanning them would exceed <see cref="MaxCandidates"/>.</summary>
     public long BlocksOverBudget => Interlocked.Read(ref _blocksOverBudget);
 
-    public MatchRecord this[int index] => _records[index];
+    public MatchRecord this[int index] => Volatile.Read(ref _records)[index];
 
-    /// <summary>Adds a record and returns its position.</summary>
+    /// <summary>
+    /// Adds a record and returns its position. One thread adds; others may read positions below <see cref="Count"/>
+    /// and call <see cref="Candidates"/> meanwhile (a grown array is published after its copy, a record before the
+    /// count that covers it).
+    /// </summary>
     public int Add(MatchRecord record)
     {
-        var position = _records.Count;
-        _records.Add(record);
+        var position = _count;
+        if (position == _records.Length)
+        {
+            var grown = new MatchRecord[_records.Length * 2];
+            Array.Copy(_records, grown, position);
+            Volatile.Write(ref _records, grown);
+        }
+        _records[position] = record;
+        Volatile.Write(ref _count, position + 1);
         Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
         var count = Blocking.Keys(record, keys);
         for (var k = 0; k < count; k++)
@@ -77,7 +90,9 @@ internal sealed class CandidateIndex
     /// <summary>
     /// Fills <paramref name="candidates"/> with the distinct records sharing a usable block with <paramref name="record"/>,
     /// in position order, scanning the smallest blocks first within <see cref="MaxCandidates"/>. Safe to call from
-    /// several threads while nothing is added; <paramref name="countSkipped"/> adds skipped blocks to <see cref="BlocksOverBudget"/>.
+    /// several threads, also while one thread adds: a caller then reads <see cref="Count"/> first and uses only the
+    /// positions below it, and may see a block as it was a moment before. <paramref name="countSkipped"/> adds skipped
+    /// blocks to <see cref="BlocksOverBudget"/>.
     /// </summary>
     public void Candidates(MatchRecord record, List<int> candidates, bool countSkipped = true)
     {

@@ -27,7 +27,21 @@ internal sealed class MatchRecord
 {
     public const int FieldCount = (int)MatchField.NationalId + 1;
 
-    public required string Key { get; init; }
+    public required string Key
+    {
+        get;
+        init
+        {
+            field = value;
+            KeyHash = string.GetHashCode(value, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>The key's hash: telling a record from another without reading its key (a cache miss at scale).</summary>
+    public int KeyHash { get; private init; }
+
+    /// <summary>Whether this is the record stored under <paramref name="key"/> (whose hash is <paramref name="keyHash"/>).</summary>
+    public bool HasKey(string key, int keyHash) => KeyHash == keyHash && string.Equals(Key, key, StringComparison.Ordinal);
     public string? GivenName { get; private set; }
     public string? Surname { get; private set; }
     /// <summary>Latin spelling of the given name (Hangul romanized), for phonetic codes and blocking.</summary>

@@ -23,7 +23,7 @@ internal sealed class ProbabilisticMatcher
 
     // Scoring workers outlive a batch, so that what their comparers remember carries over to the next one.
     private readonly ConcurrentBag<ScoringWorker> _workers = [];
-    private readonly List<Prescored> _prescored = [];
+    private IReadOnlyList<Prescored> _prescored = [];
     private int _prescoredNext;
     private Prescored? _current;
     private readonly double _linkWeight;
@@ -72,16 +72,15 @@ internal sealed class ProbabilisticMatcher
     /// <summary>
     /// Scores, on all cores, each of <paramref name="records"/> against the records indexed so far, ahead of linking
     /// them one by one. Scoring a pair is pure, so <see cref="FindMatches"/> then reuses these scores and compares
-    /// only with the records indexed since (earlier records of the same batch): the outcome is exactly that of
-    /// scoring one record at a time. Nothing may be indexed while this runs.
+    /// only with the records indexed since (earlier records of the same batch, and of a batch linked meanwhile): the
+    /// outcome is exactly that of scoring one record at a time. Records may be indexed while this runs (the previous
+    /// batch being linked): only the records indexed when it started are compared.
     /// </summary>
-    public void Prescore(IReadOnlyList<(string Key, string?[] Normalized)> records)
+    public PrescoredBatch Prescore(IReadOnlyList<(string Key, string?[] Normalized)> records)
     {
-        _prescored.Clear();
-        _prescoredNext = 0;
         if (records.Count == 0)
         {
-            return;
+            return new PrescoredBatch([]);
         }
         var indexed = _index.Count;
         var results = new Prescored[records.Count];
@@ -93,15 +92,21 @@ internal sealed class ProbabilisticMatcher
                 var record = Prepare(key, normalized);
                 _index.Candidates(record, worker.Candidates, countSkipped: false);
                 var candidates = worker.Candidates;
-                var positions = new int[candidates.Count];
+                var below = 0;
+                while (below < candidates.Count && candidates[below] < indexed)
+                {
+                    below++;
+                }
+                var keyHash = record.KeyHash;
+                var positions = new int[below];
                 List<(int Position, double Weight, ulong Levels)>? hits = null;
                 Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
-                for (var c = 0; c < candidates.Count; c++)
+                for (var c = 0; c < below; c++)
                 {
                     var position = candidates[c];
                     positions[c] = position;
                     var candidate = _index[position];
-                    if (candidate.Key == key)
+                    if (candidate.HasKey(key, keyHash))
                     {
                         continue;
                     }
@@ -116,7 +121,15 @@ internal sealed class ProbabilisticMatcher
                 return worker;
             },
             _workers.Add);
-        _prescored.AddRange(results);
+        return new PrescoredBatch(results);
+    }
+
+    /// <summary>The records about to be linked were prescored as <paramref name="batch"/> (null: they were not).</summary>
+    public void UsePrescored(PrescoredBatch? batch)
+    {
+        _prescored = batch?.Records ?? [];
+        _prescoredNext = 0;
+        _current = null;
     }
 
     /// <summary>
@@ -141,12 +154,7 @@ internal sealed class ProbabilisticMatcher
     }
 
     /// <summary>Forgets prescored records that will not be linked (the batch failed).</summary>
-    public void DiscardPrescored()
-    {
-        _prescored.Clear();
-        _prescoredNext = 0;
-        _current = null;
-    }
+    public void DiscardPrescored() => UsePrescored(null);
 
     /// <summary>
     /// Adds what the model found for <paramref name="record"/>: links (kind probabilistic) to the profiles, possibly
@@ -164,22 +172,28 @@ internal sealed class ProbabilisticMatcher
             {
                 continue;
             }
-            var candidate = _index[position];
-            if (ReferenceEquals(candidate.Key, record.Key) || candidate.Key == record.Key)
-            {
-                continue;
-            }
-            PairsScored++;
+            MatchRecord candidate;
             double weight;
             if (prescored is not null && position < prescored.Indexed && prescored.Positions.AsSpan().BinarySearch(position) >= 0)
             {
+                // Scored already, and most candidates scored too low: they are counted without being read at all
+                // (at a million records each read is a cache miss). The record itself is never among them: its
+                // earlier version was replaced before linking, and scoring skipped it.
+                PairsScored++;
                 if (!prescored.TryGetHit(position, out weight, levels))
                 {
                     continue;
                 }
+                candidate = _index[position];
             }
             else
             {
+                candidate = _index[position];
+                if (candidate.HasKey(record.Key, record.KeyHash))
+                {
+                    continue;
+                }
+                PairsScored++;
                 _comparer.Compare(candidate, record, levels);
                 weight = _model.Score(levels, record);
                 if (weight < _reviewWeight)
@@ -228,11 +242,17 @@ internal sealed class ProbabilisticMatcher
         public List<int> Candidates { get; } = [];
     }
 
+    /// <summary>A batch of records scored ahead of linking, in the order they will be linked.</summary>
+    internal sealed class PrescoredBatch(IReadOnlyList<Prescored> records)
+    {
+        public IReadOnlyList<Prescored> Records { get; } = records;
+    }
+
     /// <summary>
     /// A record scored ahead of linking: the candidates it had among the first <see cref="Indexed"/> records (sorted),
     /// and those that reached the review band, with their weight and levels.
     /// </summary>
-    private sealed class Prescored(MatchRecord record, string?[] normalized, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
+    internal sealed class Prescored(MatchRecord record, string?[] normalized, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
     {
         public MatchRecord Record { get; } = record;
 

@@ -52,7 +52,6 @@ internal sealed class IdentityGraph
     private readonly List<MatchEvidence> _matches = new(8);
     private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
     private readonly ProbabilisticMatcher? _matcher;
-    private readonly List<(string Key, string?[] Normalized)> _prematch = [];
     private readonly Survivorship _survivorship;
     private readonly HashSet<string> _created = new(StringComparer.Ordinal);
     private readonly List<(ChangeEventType Type, string ProfileId, string? Related)> _lifecycle = [];
@@ -76,23 +75,26 @@ internal sealed class IdentityGraph
 
     /// <summary>
     /// Scores <paramref name="records"/> against the stored records on all cores before they are linked, in this
-    /// order, by <see cref="Link"/>: the costly part of probabilistic matching runs in parallel, the links it
-    /// leads to stay sequential and the same as without it.
+    /// order, by <see cref="Link"/> after <see cref="UsePrematch"/>: the costly part of probabilistic matching runs in
+    /// parallel, the links it leads to stay sequential and the same as without it. It may run while the previous
+    /// batch is being linked; nothing else may change the graph meanwhile.
     /// </summary>
-    public void Prematch(IReadOnlyList<StoredRecord> records)
+    public ProbabilisticMatcher.PrescoredBatch? Prematch(IReadOnlyList<StoredRecord> records)
     {
         if (_matcher is null)
         {
-            return;
+            return null;
         }
-        _prematch.Clear();
-        foreach (var record in records)
+        var keyed = new (string Key, string?[] Normalized)[records.Count];
+        for (var i = 0; i < keyed.Length; i++)
         {
-            _prematch.Add((StoreKeys.Record(record.Channel, record.RecordId), record.Normalized));
+            keyed[i] = (StoreKeys.Record(records[i].Channel, records[i].RecordId), records[i].Normalized);
         }
-        _matcher.Prescore(_prematch);
-        _prematch.Clear();
+        return _matcher.Prescore(keyed);
     }
+
+    /// <summary>The records <see cref="Link"/> gets next were prematched as <paramref name="prematched"/>.</summary>
+    public void UsePrematch(ProbabilisticMatcher.PrescoredBatch? prematched) => _matcher?.UsePrescored(prematched);
 
     /// <summary>
     /// Adds or replaces one normalized record and links it. A record re-sent unchanged is skipped, so reading

@@ -13,7 +13,7 @@ public sealed class ProbabilisticMatcherTests
         var matcher = new ProbabilisticMatcher(SmallModel(), CandidateIndex.DefaultMaxBlockSize);
         var first = Values("ann", "lee", "1980-01-02");
         var second = Values("zed", "zulu", "1955-07-30");
-        matcher.Prescore([("R|crm|k", first), ("R|crm|k", second)]);
+        matcher.UsePrescored(matcher.Prescore([("R|crm|k", first), ("R|crm|k", second)]));
 
         var prepared = matcher.PrepareForLink("R|crm|k", second);
 
