@@ -321,7 +321,7 @@ internal sealed class ProbabilisticMatcher
     /// <summary>
     /// A link needs agreement on something that identifies a person, not just a place: the same email or phone, the
     /// national id up to a typo, or names and birth date that agree (a name with the birth date), both names with
-    /// something else that places the person (a date, an address, a postcode, a contact), or the given name at the
+    /// something else that places the person (a date, a street, a postcode, a contact), or the given name at the
     /// very same street address (a surname change after marriage).
     /// An address, a postcode or a city alone never links two records, whatever weight the model gives them:
     /// on multi-channel data without labels, EM can learn that "same neighbourhood" looks like "same person".
@@ -344,12 +344,14 @@ internal sealed class ProbabilisticMatcher
             || (levels[(int)MatchField.NationalId] == ComparisonLevel.Loose && birth >= ComparisonLevel.Close);
     }
 
-    /// <summary>Agreement beyond the names, at least loosely: a birth date, a street, a postcode or city, an email or a phone.</summary>
+    /// <summary>
+    /// Agreement beyond the names, at least loosely: a birth date, a street, a postcode, an email or a phone. Not a
+    /// city: 서울특별시 alone holds a hundred people of each common Korean name.
+    /// </summary>
     private static bool PlacesThePerson(ReadOnlySpan<ComparisonLevel> levels) =>
         levels[(int)MatchField.DateOfBirth] >= ComparisonLevel.Loose
         || levels[(int)MatchField.Street] >= ComparisonLevel.Loose
         || levels[(int)MatchField.Postcode] >= ComparisonLevel.Close
-        || levels[(int)MatchField.City] >= ComparisonLevel.Close
         || levels[(int)MatchField.Email] >= ComparisonLevel.Loose
         || levels[(int)MatchField.Phone] >= ComparisonLevel.Loose;
 

@@ -1,4 +1,5 @@
 using Stitcher.Engine.Matching;
+using Stitcher.Engine.Matching.Comparators;
 using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Tests.Matching;
@@ -19,6 +20,27 @@ public sealed class ProbabilisticMatcherTests
 
         Assert.Equal("zed", prepared.GivenName);
         Assert.Equal(19550730, prepared.DateOfBirth);
+    }
+
+    [Theory]
+    [InlineData(MatchField.City, ComparisonLevel.Exact, false)]
+    [InlineData(MatchField.State, ComparisonLevel.Exact, false)]
+    [InlineData(MatchField.Postcode, ComparisonLevel.Exact, true)]
+    [InlineData(MatchField.Street, ComparisonLevel.Loose, true)]
+    [InlineData(MatchField.DateOfBirth, ComparisonLevel.Loose, true)]
+    [InlineData(MatchField.Email, ComparisonLevel.Loose, true)]
+    [InlineData(MatchField.Phone, ComparisonLevel.Loose, true)]
+    public void HasPersonalEvidence_BothNamesExact_NeedSomethingThatPlacesThePerson(MatchField field, ComparisonLevel level, bool expected)
+    {
+        // Names alone, or with only a city or region, are what every namesake in town shares.
+        Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
+        levels[(int)MatchField.GivenName] = ComparisonLevel.Exact;
+        levels[(int)MatchField.Surname] = ComparisonLevel.Exact;
+        Assert.False(ProbabilisticMatcher.HasPersonalEvidence(levels));
+
+        levels[(int)field] = level;
+
+        Assert.Equal(expected, ProbabilisticMatcher.HasPersonalEvidence(levels));
     }
 
     private static string?[] Values(string given, string surname, string dob)
