@@ -6,7 +6,8 @@ namespace Stitcher.Engine.Matching;
 /// <summary>
 /// Just enough of a record to tell whether two records could be one person: given name, surname, birth date.
 /// Two sketches are different people only when nothing says they could be one: given names clearly differ
-/// (typos, nicknames and a given name written as the surname are one person) and so do their birth dates.
+/// (typos, nicknames and a given name written as the surname are one person) and so do their birth dates; or the
+/// given name agrees but the surnames and the birth dates both clearly differ.
 /// A sketch without a given name could be anyone.
 /// </summary>
 [MessagePack.MessagePackObject]
@@ -29,10 +30,20 @@ public sealed record PersonSketch(
         {
             return true;
         }
-        return names.Compare(Given, other.Given) >= ComparisonLevel.Loose
-            || (other.Surname is not null && names.Compare(Given, other.Surname) >= ComparisonLevel.Loose)
+        if (names.Compare(Given, other.Given) >= ComparisonLevel.Loose)
+        {
+            // One given name, but two surnames and two birth dates: two Michaels sharing a landline.
+            return !(BornOnOtherDays(other) && Surname is not null && other.Surname is not null
+                && names.CompareSurname(Surname, other.Surname) < ComparisonLevel.Loose);
+        }
+        return (other.Surname is not null && names.Compare(Given, other.Surname) >= ComparisonLevel.Loose)
             || (DateOfBirth is not null && DateOfBirth == other.DateOfBirth);
     }
+
+    // Both birth dates known, and not one date up to a typo or a day–month swap.
+    private bool BornOnOtherDays(PersonSketch other) =>
+        DateOfBirth is not null && other.DateOfBirth is not null
+        && DateComparator.Compare(MatchRecord.ParseDate(DateOfBirth), MatchRecord.ParseDate(other.DateOfBirth)) < ComparisonLevel.Close;
 
     /// <summary>Whether this could be any of <paramref name="people"/>.</summary>
     public bool CouldBeAny(IReadOnlyList<PersonSketch> people, NameComparator names)

@@ -345,14 +345,16 @@ internal sealed class ProbabilisticMatcher
     }
 
     /// <summary>
-    /// Agreement beyond the names, at least loosely: a birth date, a street, a postcode, an email or a phone. Not a
-    /// city: 서울특별시 alone holds a hundred people of each common Korean name.
+    /// Agreement beyond the names: a birth date at least loosely, the street up to a typo (its numbers agreeing), a
+    /// postcode up to a typo, the mailbox of an email, or a phone up to a typo. Not a city: 서울특별시 alone holds a
+    /// hundred people of each common Korean name; nor neighbours on one road; nor emails that merely look alike, since
+    /// namesakes' addresses are made of their names (choi.gunwoo147797@ and choi.gunwoo289414@).
     /// </summary>
     private static bool PlacesThePerson(ReadOnlySpan<ComparisonLevel> levels) =>
         levels[(int)MatchField.DateOfBirth] >= ComparisonLevel.Loose
-        || levels[(int)MatchField.Street] >= ComparisonLevel.Loose
+        || levels[(int)MatchField.Street] >= ComparisonLevel.Close
         || levels[(int)MatchField.Postcode] >= ComparisonLevel.Close
-        || levels[(int)MatchField.Email] >= ComparisonLevel.Loose
+        || levels[(int)MatchField.Email] >= ComparisonLevel.Close
         || levels[(int)MatchField.Phone] >= ComparisonLevel.Loose;
 
     /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>

@@ -120,9 +120,50 @@ internal sealed class RecordComparer
             return ComparisonLevel.Different;
         }
         var similarity = TokenSimilarity.MongeElkan(a, b);
-        return similarity >= StreetClose ? ComparisonLevel.Close
+        return similarity >= StreetClose ? (SameNumbers(a, b) ? ComparisonLevel.Close : ComparisonLevel.Loose)
             : similarity >= StreetLoose ? ComparisonLevel.Loose
             : ComparisonLevel.Different;
+    }
+
+    /// <summary>
+    /// Whether the house and unit numbers agree, in order, when both addresses have any: 종로구 올림픽로 183 and
+    /// 종로구 올림픽로 18 are neighbours on one road, as are 12 Main St and 21 Main St, not one address with a typo.
+    /// </summary>
+    internal static bool SameNumbers(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        if (a.IndexOfAnyInRange('0', '9') < 0 || b.IndexOfAnyInRange('0', '9') < 0)
+        {
+            return true;
+        }
+        while (true)
+        {
+            var numberA = NextNumber(ref a);
+            var numberB = NextNumber(ref b);
+            if (numberA.IsEmpty || numberB.IsEmpty)
+            {
+                return numberA.IsEmpty && numberB.IsEmpty;
+            }
+            if (!numberA.SequenceEqual(numberB))
+            {
+                return false;
+            }
+        }
+    }
+
+    // The next run of digits, and the text after it.
+    private static ReadOnlySpan<char> NextNumber(ref ReadOnlySpan<char> text)
+    {
+        var start = text.IndexOfAnyInRange('0', '9');
+        if (start < 0)
+        {
+            text = default;
+            return default;
+        }
+        var rest = text[start..];
+        var length = rest.IndexOfAnyExceptInRange('0', '9');
+        var number = length < 0 ? rest : rest[..length];
+        text = length < 0 ? default : rest[length..];
+        return number;
     }
 
     private static ComparisonLevel CompareText(string? a, string? b, double close, double loose)

@@ -26,9 +26,11 @@ public sealed class ProbabilisticMatcherTests
     [InlineData(MatchField.City, ComparisonLevel.Exact, false)]
     [InlineData(MatchField.State, ComparisonLevel.Exact, false)]
     [InlineData(MatchField.Postcode, ComparisonLevel.Exact, true)]
-    [InlineData(MatchField.Street, ComparisonLevel.Loose, true)]
+    [InlineData(MatchField.Street, ComparisonLevel.Loose, false)]
+    [InlineData(MatchField.Street, ComparisonLevel.Close, true)]
     [InlineData(MatchField.DateOfBirth, ComparisonLevel.Loose, true)]
-    [InlineData(MatchField.Email, ComparisonLevel.Loose, true)]
+    [InlineData(MatchField.Email, ComparisonLevel.Loose, false)]
+    [InlineData(MatchField.Email, ComparisonLevel.Close, true)]
     [InlineData(MatchField.Phone, ComparisonLevel.Loose, true)]
     public void HasPersonalEvidence_BothNamesExact_NeedSomethingThatPlacesThePerson(MatchField field, ComparisonLevel level, bool expected)
     {

@@ -40,4 +40,27 @@ public sealed class RecordComparerTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("종로구 올림픽로 183", "종로구 올림픽로 18", ComparisonLevel.Loose)]
+    [InlineData("1200 main street", "1201 main street", ComparisonLevel.Loose)]
+    [InlineData("12 main street apt 4", "12 main street apt 5", ComparisonLevel.Loose)]
+    [InlineData("12 main street", "12 main stret", ComparisonLevel.Close)]
+    [InlineData("종로구 올림픽로 183", "종로구 올림픽로 183", ComparisonLevel.Exact)]
+    [InlineData("12 main street", "12 mian street", ComparisonLevel.Close)]
+    public void Compare_StreetsWithHouseNumbers_DifferentNumbersAreNeighboursNotTypos(string a, string b, ComparisonLevel expected)
+    {
+        var levels = new ComparisonLevel[MatchRecord.FieldCount];
+
+        new RecordComparer().Compare(Street(a), Street(b), levels);
+
+        Assert.Equal(expected, levels[(int)MatchField.Street]);
+    }
+
+    private static MatchRecord Street(string street)
+    {
+        var values = new string?[CanonicalAttributes.Count];
+        values[(int)CanonicalAttribute.Street] = street;
+        return MatchRecord.From("r|" + street, values);
+    }
 }
