@@ -47,6 +47,12 @@ public static class DamerauLevenshtein
         {
             return a.Length;
         }
+        if (maxDistance == 1 && a.Length > 2)
+        {
+            // One edit leaves a middle of one char (a substitution), one and none (an insertion) or two swapped:
+            // anything longer is two edits at least. Most "is it a typo" questions end here.
+            return 2;
+        }
 
         var width = b.Length + 1;
         if (b.Length <= StackLimit)

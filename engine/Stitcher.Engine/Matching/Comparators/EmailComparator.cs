@@ -44,7 +44,7 @@ public static class EmailComparator
                 return ComparisonLevel.Close;
             }
         }
-        return JaroWinkler.Similarity(localA, localB) >= LooseLocalSimilarity ? ComparisonLevel.Loose : ComparisonLevel.Different;
+        return JaroWinkler.IsAtLeast(localA, localB, LooseLocalSimilarity) ? ComparisonLevel.Loose : ComparisonLevel.Different;
     }
 
     private static void Split(ReadOnlySpan<char> address, out ReadOnlySpan<char> local, out ReadOnlySpan<char> domain)

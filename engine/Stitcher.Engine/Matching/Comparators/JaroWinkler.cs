@@ -47,6 +47,60 @@ public static class JaroWinkler
         return jaro + (prefix * PrefixScale * (1 - jaro));
     }
 
+    /// <summary>
+    /// Whether <see cref="Similarity"/> reaches <paramref name="threshold"/>. Most pairs a comparator asks about are
+    /// nowhere near it, and an upper bound from character counts alone (Jaro's matches cannot outnumber the
+    /// characters the strings share) answers for them without the quadratic match search.
+    /// </summary>
+    public static bool IsAtLeast(ReadOnlySpan<char> a, ReadOnlySpan<char> b, double threshold) =>
+        UpperBound(a, b) >= threshold && Similarity(a, b) >= threshold;
+
+    /// <summary>
+    /// A value <see cref="Similarity"/> never exceeds: Jaro with every shared character matched and no transposition,
+    /// boosted by the longest prefix allowed. 1 when the bound does not apply (non-ASCII or very long text).
+    /// </summary>
+    internal static double UpperBound(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        const int Alphabet = 128;
+        if (a.IsEmpty || b.IsEmpty)
+        {
+            return 0;
+        }
+        if (a.Length > byte.MaxValue || b.Length > byte.MaxValue)
+        {
+            return 1;
+        }
+        Span<byte> counts = stackalloc byte[Alphabet];
+        counts.Clear();
+        foreach (var c in a)
+        {
+            if (c >= Alphabet)
+            {
+                return 1;
+            }
+            counts[c]++;
+        }
+        var shared = 0;
+        foreach (var c in b)
+        {
+            if (c >= Alphabet)
+            {
+                return 1;
+            }
+            if (counts[c] > 0)
+            {
+                counts[c]--;
+                shared++;
+            }
+        }
+        if (shared == 0)
+        {
+            return 0;
+        }
+        var jaro = (((double)shared / a.Length) + ((double)shared / b.Length) + 1) / 3;
+        return jaro <= BoostThreshold ? jaro : jaro + (MaxPrefixLength * PrefixScale * (1 - jaro));
+    }
+
     private static double JaroPooled(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
         var rented = ArrayPool<bool>.Shared.Rent(a.Length + b.Length);

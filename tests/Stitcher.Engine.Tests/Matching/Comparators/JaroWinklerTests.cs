@@ -159,4 +159,29 @@ public sealed class JaroWinklerTests
         }
         return jaro + (prefix * 0.1 * (1 - jaro));
     }
+
+    [Fact]
+    public void IsAtLeast_RandomAndLookAlikeStrings_SameAnswerAsTheSimilarity()
+    {
+        // Email local parts of people with related names: the bound must never say no where the similarity says yes.
+        string[] stems = ["john.smith", "jsmith", "smith.john", "jon.smyth", "mary.jones", "kim.minjun", "minjun.kim", "gunwoo.kwon", "gkwon", "aaaa", "김민준"];
+        var random = new Random(3);
+        var checkedPairs = 0;
+        var boundedAway = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var a = stems[random.Next(stems.Length)] + random.Next(100_000);
+            var b = random.Next(4) == 0 ? a[..^1] + (char)('0' + random.Next(10)) : stems[random.Next(stems.Length)] + random.Next(100_000);
+            var similarity = JaroWinkler.Similarity(a, b);
+            Assert.True(JaroWinkler.UpperBound(a, b) >= similarity - 1e-12, $"{a} / {b}");
+            foreach (var threshold in (double[])[0.8, 0.9, 0.95])
+            {
+                Assert.Equal(similarity >= threshold, JaroWinkler.IsAtLeast(a, b, threshold));
+                checkedPairs++;
+                boundedAway += JaroWinkler.UpperBound(a, b) < threshold ? 1 : 0;
+            }
+        }
+        // The bound does answer for some pairs without the full comparison.
+        Assert.InRange(boundedAway, checkedPairs / 20, checkedPairs);
+    }
 }
