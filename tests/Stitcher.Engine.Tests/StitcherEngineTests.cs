@@ -39,6 +39,11 @@ public sealed class StitcherEngineTests : IDisposable
             Assert.Equal("ann@example.org", ann.Attributes["email"].Value);
         }
         Assert.Equal(2, sink.Latest.Count);
+        // The till record joined a profile read back from the store (linking skips its golden values): what the
+        // sink got still has every golden value, not just the till record's phone.
+        var delivered = sink.Latest.Values.Single(p => p.Records.Count == 3);
+        Assert.Equal(("Ann", "ann@example.org", "+14155550132"),
+            (delivered.Attributes["given_name"].Value, delivered.Attributes["email"].Value, delivered.Attributes["phone"].Value));
     }
 
     [Fact]

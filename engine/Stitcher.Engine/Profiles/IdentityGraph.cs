@@ -627,14 +627,16 @@ internal sealed class IdentityGraph
         throw new InvalidOperationException("Profile alias chain is longer than 64 hops; the store is corrupt.");
     }
 
+    /// <summary>A profile to show, golden values included.</summary>
     public bool TryGetProfile(string profileId, out StoredProfile profile)
     {
         var id = ResolveProfileId(profileId);
-        if (_dirtyProfiles.TryGetValue(id, out profile!))
+        if (!_dirtyProfiles.TryGetValue(id, out profile!) && !ReadProfile(id, out profile))
         {
-            return true;
+            return false;
         }
-        return ReadProfile(id, out profile);
+        _survivorship.RestoreBest(profile);
+        return true;
     }
 
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
@@ -699,18 +701,10 @@ internal sealed class IdentityGraph
     }
 
     /// <summary>
-    /// Reads a stored profile. Golden values are not stored (they follow from the value lists and the rules), so
-    /// they are picked again here.
+    /// Reads a stored profile for linking. Golden values are not stored (they follow from the value lists and the
+    /// rules) and linking never reads them, so they are left out; <see cref="TryGetProfile"/> picks them for a view.
     /// </summary>
-    private bool ReadProfile(string profileId, out StoredProfile profile)
-    {
-        if (!_store.TryRead(StoreKeys.Profile(profileId), out profile))
-        {
-            return false;
-        }
-        _survivorship.RestoreBest(profile);
-        return true;
-    }
+    private bool ReadProfile(string profileId, out StoredProfile profile) => _store.TryRead(StoreKeys.Profile(profileId), out profile);
 
     /// <summary>Every stored profile, golden values included (a full scan: occasional queries only).</summary>
     public void ScanProfiles(Action<StoredProfile> visit) =>
