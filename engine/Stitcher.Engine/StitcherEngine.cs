@@ -655,6 +655,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             Log.SourceTruncated(_logger, source.Name, file, start.ByteOffset, length);
             start = SourcePosition.Start;
+            _deadLetters.Forget(source.Name, file);
         }
         if (start.ByteOffset == length && length > 0)
         {

@@ -584,7 +584,8 @@ public sealed class StitcherEngineTests : IDisposable
             annId = engine.FindProfileIdByRecord("crm", "c1")!;
             var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
             ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + annId, 42);
-            File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\nc2,Cy,Young,cy@example.org,,2026-01-02T00:00:00Z\r\nc4,Dee,Park,dee@example.org,,2026-01-04T00:00:00Z\r\n");
+            // c2's phone is dead-lettered when its batch is read, before the batch ahead of it fails.
+            File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\nc2,Cy,Young,cy@example.org,12,2026-01-02T00:00:00Z\r\nc4,Dee,Park,dee@example.org,,2026-01-04T00:00:00Z\r\n");
 
             await Assert.ThrowsAnyAsync<Exception>(() => engine.RunOnceAsync());
             Assert.Throws<InvalidOperationException>(() => engine.FindProfileIdByRecord("crm", "c2"));
@@ -598,6 +599,9 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(annId, reopened.FindProfileIdByRecord("crm", "c3"));
         Assert.NotNull(reopened.FindProfileIdByRecord("crm", "c2"));
         Assert.Equal(4, reopened.TotalRecords);
+        // Read twice, dead-lettered once.
+        var deadLetters = File.ReadAllLines(reopened.DeadLetterPath("crm")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal([(4L, "phone")], deadLetters.Select(e => (e.GetProperty("line").GetInt64(), e.GetProperty("field").GetString())));
     }
 
     [Fact]

@@ -6,10 +6,19 @@ namespace Stitcher.Engine.Pipeline;
 /// Appends rejected rows to <c>dead-letter/&lt;channel&gt;.ndjson</c>: one JSON object per line with file, line,
 /// field, reason and the raw row. This file holds PII by design; it is never logged.
 /// </summary>
+/// <remarks>
+/// Rows after the last checkpoint are read again after a crash or a failed batch, and so are their issues: a row
+/// already dead-lettered by an earlier process is not written twice. When a channel's file is first opened, the last
+/// line dead-lettered per source file is read from it, and issues of rows up to that line are skipped; so is a file
+/// rejected again for the same reason on every pass. Issues of records given through the API (line 0) are always
+/// written.
+/// </remarks>
 internal sealed class DeadLetterWriter : IDisposable
 {
+    private const string FileRejected = "file_rejected";
+
     private readonly string _directory;
-    private readonly Dictionary<string, (FileStream Stream, Utf8JsonWriter Writer)> _files = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, (FileStream Stream, Utf8JsonWriter Writer, Earlier Earlier)> _files = new(StringComparer.OrdinalIgnoreCase);
 
     public DeadLetterWriter(string directory) => _directory = directory;
 
@@ -17,7 +26,11 @@ internal sealed class DeadLetterWriter : IDisposable
 
     public void Write(string channel, string sourceFile, long line, string? field, string reason, string kind, string? raw)
     {
-        var writer = WriterFor(channel);
+        var (stream, writer, earlier) = Open(channel);
+        if (kind == FileRejected ? !earlier.RejectedFiles.Add((sourceFile, reason)) : earlier.WrittenBefore(sourceFile, line))
+        {
+            return;
+        }
         writer.Reset();
         writer.WriteStartObject();
         writer.WriteString("at", DateTimeOffset.UtcNow);
@@ -40,13 +53,23 @@ internal sealed class DeadLetterWriter : IDisposable
         }
         writer.WriteEndObject();
         writer.Flush();
-        _files[channel].Stream.WriteByte((byte)'\n');
+        stream.WriteByte((byte)'\n');
     }
 
-    /// <summary>Makes what was written durable; called when a batch's progress is saved.</summary>
+    /// <summary>
+    /// <paramref name="sourceFile"/> is read again from its start as new content (it was truncated or replaced):
+    /// its rows' issues are new, whatever lines earlier processes dead-lettered.
+    /// </summary>
+    public void Forget(string channel, string sourceFile)
+    {
+        var earlier = Open(channel).Earlier;
+        earlier.Lines.Remove(sourceFile);
+        earlier.RejectedFiles.RemoveWhere(rejected => rejected.File == sourceFile);
+    }
+
     public void Flush()
     {
-        foreach (var (stream, _) in _files.Values)
+        foreach (var (stream, _, _) in _files.Values)
         {
             stream.Flush(flushToDisk: true);
         }
@@ -54,7 +77,7 @@ internal sealed class DeadLetterWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var (stream, writer) in _files.Values)
+        foreach (var (stream, writer, _) in _files.Values)
         {
             writer.Dispose();
             stream.Dispose();
@@ -62,15 +85,84 @@ internal sealed class DeadLetterWriter : IDisposable
         _files.Clear();
     }
 
-    private Utf8JsonWriter WriterFor(string channel)
+    private (FileStream Stream, Utf8JsonWriter Writer, Earlier Earlier) Open(string channel)
     {
         if (!_files.TryGetValue(channel, out var entry))
         {
             Directory.CreateDirectory(_directory);
-            var stream = new FileStream(PathFor(channel), FileMode.Append, FileAccess.Write, FileShare.Read);
-            entry = (stream, new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            var path = PathFor(channel);
+            var earlier = Earlier.Read(path);
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            if (earlier.EndsMidLine)
+            {
+                // A process killed while writing left half a line: the next entry starts on a line of its own.
+                stream.WriteByte((byte)'\n');
+            }
+            entry = (stream, new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }), earlier);
             _files[channel] = entry;
         }
-        return entry.Writer;
+        return entry;
+    }
+
+    /// <summary>What earlier processes dead-lettered on one channel: the last line per source file, and rejected files.</summary>
+    private sealed class Earlier
+    {
+        public Dictionary<string, long> Lines { get; } = new(StringComparer.Ordinal);
+        public HashSet<(string File, string Reason)> RejectedFiles { get; } = [];
+        public bool EndsMidLine { get; private set; }
+
+        public bool WrittenBefore(string sourceFile, long line) => line > 0 && Lines.TryGetValue(sourceFile, out var through) && line <= through;
+
+        public static Earlier Read(string path)
+        {
+            var earlier = new Earlier();
+            if (!File.Exists(path))
+            {
+                return earlier;
+            }
+            using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+            var last = -1;
+            while (reader.ReadLine() is { } text)
+            {
+                earlier.Add(text);
+            }
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+            {
+                if (stream.Length > 0)
+                {
+                    stream.Seek(-1, SeekOrigin.End);
+                    last = stream.ReadByte();
+                }
+            }
+            earlier.EndsMidLine = last is not (-1 or '\n');
+            return earlier;
+        }
+
+        private void Add(string text)
+        {
+            try
+            {
+                using var entry = JsonDocument.Parse(text);
+                var root = entry.RootElement;
+                if (!root.TryGetProperty("file", out var file) || file.GetString() is not { } name
+                    || !root.TryGetProperty("line", out var line) || !line.TryGetInt64(out var number))
+                {
+                    return;
+                }
+                if (root.TryGetProperty("kind", out var kind) && kind.GetString() == FileRejected)
+                {
+                    RejectedFiles.Add((name, root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : ""));
+                    return;
+                }
+                if (number > Lines.GetValueOrDefault(name))
+                {
+                    Lines[name] = number;
+                }
+            }
+            catch (JsonException)
+            {
+                // Half a line from a killed process: nothing to learn from it.
+            }
+        }
     }
 }
