@@ -679,11 +679,22 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
         finally
         {
-            // Whatever complete rows were read before a stop or a failure are processed and their progress saved.
-            batch.Commit();
-            if (_fault is null)
+            // Whatever complete rows were read before a stop or a failure are processed and their progress saved,
+            // and no batch stays staged past this file, whatever failed (a checkpoint or a progress report).
+            try
             {
-                LinkStaged();
+                batch.Commit();
+            }
+            finally
+            {
+                if (_fault is null)
+                {
+                    LinkStaged();
+                }
+                else
+                {
+                    DropStaged();
+                }
             }
         }
         if (start.ByteOffset == 0)
@@ -742,14 +753,14 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             batch.ChannelSummary.RecordsUnchanged += _outcome.RecordsUnchanged;
             _graph.Flush();
+            _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = staged.Position.ByteOffset, Line = staged.Position.Line });
+            _deadLetters.Flush();
         }
         catch (Exception ex)
         {
             Fail(batch.Source.Name, batch.File, ex);
             throw;
         }
-        _store.Write(batch.ProgressKey, new StoredSourceProgress { ByteOffset = staged.Position.ByteOffset, Line = staged.Position.Line });
-        _deadLetters.Flush();
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
         QueueForSinks(_outcome);
@@ -762,21 +773,28 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// </summary>
     private void Fail(string channel, string file, Exception ex)
     {
-        if (_staged is { } staged)
-        {
-            _staged = null;
-            try
-            {
-                staged.Scoring.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The batch is read again; what its scoring ran into is the failure it will meet then.
-            }
-        }
-        _graph.Discard();
         _fault = ex;
         Log.BatchFailed(_logger, channel, file, ex);
+        DropStaged();
+        _graph.Discard();
+    }
+
+    /// <summary>Forgets the staged batch, once its scoring (which reads the matcher's index) is over; it is read again.</summary>
+    private void DropStaged()
+    {
+        if (_staged is not { } staged)
+        {
+            return;
+        }
+        _staged = null;
+        try
+        {
+            staged.Scoring.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The batch is read again; what its scoring ran into is the failure it will meet then.
+        }
     }
 
     /// <summary>

@@ -537,6 +537,41 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.All(reports, r => Assert.Equal(new FileInfo(extra).Length, r.FileBytes));
     }
 
+    [Fact]
+    public async Task Progress_ReportThrowsAtTheEndOfAFile_LastBatchIsStillLinkedBeforeTheCallReturns()
+    {
+        // Batches of two: the end of the file stages [c3] and links [c1, c2]; then the caller's progress report throws.
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z",
+            "c2,Bob,Ray,bob@example.org,,2026-01-02T00:00:00Z",
+            "c3,Cy,Ng,cy@example.org,,2026-01-03T00:00:00Z");
+        await using var engine = NewEngine();
+        var reports = 0;
+        engine.Progress = new SynchronousProgress(_ =>
+        {
+            if (++reports == 2)
+            {
+                throw new InvalidOperationException("progress display failed");
+            }
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => engine.RunOnceAsync());
+        engine.Progress = null;
+
+        // c3 was linked and its progress saved before the call returned: an update given later through the API is not
+        // overwritten by the file's older version when the engine goes on.
+        Assert.NotNull(engine.FindProfileIdByRecord("crm", "c3"));
+        await engine.IngestRecordAsync("crm", new Dictionary<string, string?>
+        {
+            ["id"] = "c3", ["first"] = "Cy", ["last"] = "Ng", ["email"] = "cy.ng@example.org", ["updated"] = "2026-02-01T00:00:00Z",
+        });
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(0, summary.RecordsRead);
+        Assert.Equal("cy.ng@example.org", engine.FindProfileByRecord("crm", "c3")!.Attributes["email"].Value);
+        Assert.Equal(3, engine.TotalRecords);
+    }
+
     private sealed class SynchronousProgress(Action<Stitcher.Engine.Pipeline.IngestProgress> report) : IProgress<Stitcher.Engine.Pipeline.IngestProgress>
     {
         public void Report(Stitcher.Engine.Pipeline.IngestProgress value) => report(value);

@@ -8,8 +8,9 @@ namespace Stitcher.Engine.Matching;
 /// of an array holding several). A dictionary of lists would cost three times that, and most of an index's memory.
 /// One writer, any number of readers at the same time: the writer publishes every change after the data it points at
 /// (a grown table as one object, a new list before the slot that names it, a position before the count that covers
-/// it), so a reader sees each block as it was at some moment. A reader racing a removal may see a position twice or
-/// miss it once; readers use blocks as candidates to compare, which tolerates both.
+/// it), so a reader never reads out of bounds or a position that was never added. A reader racing removals may see a
+/// block out of order, a position twice or one missing; readers use blocks as candidates to compare (and sort them),
+/// which tolerates all three.
 /// </summary>
 internal sealed class BlockTable
 {

@@ -90,8 +90,8 @@ internal sealed class CandidateIndex
     /// <summary>
     /// Fills <paramref name="candidates"/> with the distinct records sharing a usable block with <paramref name="record"/>,
     /// in position order, scanning the smallest blocks first within <see cref="MaxCandidates"/>. Safe to call from
-    /// several threads, also while one thread adds: a caller then reads <see cref="Count"/> first and uses only the
-    /// positions below it, and may see a block as it was a moment before. <paramref name="countSkipped"/> adds skipped
+    /// several threads, also while one thread adds and removes: a caller then reads <see cref="Count"/> first and uses
+    /// only the positions below it, which may come out unsorted, twice or short of one being removed meanwhile. <paramref name="countSkipped"/> adds skipped
     /// blocks to <see cref="BlocksOverBudget"/>.
     /// </summary>
     public void Candidates(MatchRecord record, List<int> candidates, bool countSkipped = true)

@@ -91,20 +91,12 @@ internal sealed class ProbabilisticMatcher
                 var (key, normalized) = records[i];
                 var record = Prepare(key, normalized);
                 _index.Candidates(record, worker.Candidates, countSkipped: false);
-                var candidates = worker.Candidates;
-                var below = 0;
-                while (below < candidates.Count && candidates[below] < indexed)
-                {
-                    below++;
-                }
+                var positions = IndexedBefore(worker.Candidates, indexed);
                 var keyHash = record.KeyHash;
-                var positions = new int[below];
                 List<(int Position, double Weight, ulong Levels)>? hits = null;
                 Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
-                for (var c = 0; c < below; c++)
+                foreach (var position in positions)
                 {
-                    var position = candidates[c];
-                    positions[c] = position;
                     var candidate = _index[position];
                     if (candidate.HasKey(key, keyHash))
                     {
@@ -122,6 +114,35 @@ internal sealed class ProbabilisticMatcher
             },
             _workers.Add);
         return new PrescoredBatch(results);
+    }
+
+    /// <summary>
+    /// The candidates among the first <paramref name="indexed"/> records, sorted for <see cref="FindMatches"/>'s search.
+    /// A block read while records are added and removed can come out unsorted or with a position twice.
+    /// </summary>
+    private static int[] IndexedBefore(List<int> candidates, int indexed)
+    {
+        var count = 0;
+        foreach (var position in candidates)
+        {
+            count += (uint)position < (uint)indexed ? 1 : 0;
+        }
+        var positions = new int[count];
+        var sorted = true;
+        var at = 0;
+        foreach (var position in candidates)
+        {
+            if ((uint)position < (uint)indexed)
+            {
+                sorted &= at == 0 || positions[at - 1] <= position;
+                positions[at++] = position;
+            }
+        }
+        if (!sorted)
+        {
+            Array.Sort(positions);
+        }
+        return positions;
     }
 
     /// <summary>The records about to be linked were prescored as <paramref name="batch"/> (null: they were not).</summary>
