@@ -40,7 +40,6 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly LinkOutcome _outcome = new();
     private readonly List<FieldIssue> _issues = new(4);
     private StagedBatch? _staged;
-    private NormalizedRow[] _normalized = [];
 
     /// <summary>The source file name recorded for records handed over one by one.</summary>
     private const string ApiSource = "(api)";
@@ -704,30 +703,35 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Normalizes a batch and starts scoring it against the stored records on all cores, then links the batch staged
-    /// before it while that runs: linking is sequential (ids must not depend on thread timing), so it overlaps with
-    /// the parallel work of the next batch. A staged batch is linked by the next call or by <see cref="LinkStaged()"/>.
+    /// Starts normalizing and scoring a batch on the other cores, then links the batch staged before it meanwhile:
+    /// linking is sequential (ids must not depend on thread timing), so it overlaps with the parallel work of the
+    /// next batch. A staged batch is linked by the next call or by <see cref="LinkStaged()"/>.
     /// </summary>
     private void ProcessBatch(FileBatch batch)
     {
-        var source = batch.Source;
-        StagedBatch staged;
-        try
-        {
-            var accepted = Normalize(batch);
-            staged = new StagedBatch(batch, accepted, batch.Position, Task.Run(() => _graph.Prematch(accepted)));
-        }
-        catch (Exception ex)
-        {
-            Fail(source.Name, batch.File, ex);
-            throw;
-        }
+        var (rows, malformed) = batch.TakeRows();
+        var staged = new StagedBatch(batch, malformed, batch.Position, Task.Run(() => NormalizeAndScore(batch, rows)));
         var previous = _staged;
         _staged = staged;
         if (previous is not null)
         {
             LinkStaged(previous);
         }
+    }
+
+    /// <summary>The parallel part of a batch: its rows normalized, and the accepted ones scored against the stored records.</summary>
+    private PreparedBatch NormalizeAndScore(FileBatch batch, List<RawRecord> rows)
+    {
+        var normalized = Normalize(batch, rows);
+        var accepted = new List<StoredRecord>(rows.Count);
+        foreach (var row in normalized)
+        {
+            if (row.Record is not null)
+            {
+                accepted.Add(row.Record);
+            }
+        }
+        return new PreparedBatch(rows, normalized, accepted, _graph.Prematch(accepted));
     }
 
     /// <summary>Links the staged batch, if any: at the end of a file, before anything else touches the graph.</summary>
@@ -746,8 +750,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _outcome.Clear();
         try
         {
-            _graph.UsePrematch(staged.Scoring.GetAwaiter().GetResult());
-            foreach (var record in staged.Accepted)
+            var prepared = staged.Work.GetAwaiter().GetResult();
+            DeadLetter(batch, staged.Malformed, prepared);
+            _graph.UsePrematch(prepared.Prematched);
+            foreach (var record in prepared.Accepted)
             {
                 _graph.Link(record, batch.Source.Priority, _outcome);
             }
@@ -789,7 +795,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         _staged = null;
         try
         {
-            staged.Scoring.Wait();
+            staged.Work.Wait();
         }
         catch (AggregateException)
         {
@@ -797,22 +803,14 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>
-    /// Normalizes the batch's rows on all cores; what was wrong with them is then dead-lettered and counted in file
-    /// order. Returns the records to link.
-    /// </summary>
-    private List<StoredRecord> Normalize(FileBatch batch)
+    /// <summary>Normalizes a batch's rows on all cores: per row, what was wrong with it and the record to link unless it was rejected.</summary>
+    private NormalizedRow[] Normalize(FileBatch batch, List<RawRecord> rows)
     {
         var source = batch.Source;
-        var pending = batch.Pending;
-        if (_normalized.Length < pending.Count)
+        var results = new NormalizedRow[rows.Count];
+        Parallel.For(0, rows.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
-            Array.Resize(ref _normalized, pending.Count);
-        }
-        var results = _normalized;
-        Parallel.For(0, pending.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
-        {
-            var raw = pending[i];
+            var raw = rows[i];
             if (!source.HasTimestamp)
             {
                 raw.Values[(int)CanonicalAttribute.Timestamp] = batch.FileTimestamp;
@@ -826,12 +824,25 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
             results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
         });
-        var records = new List<StoredRecord>(pending.Count);
-        for (var i = 0; i < pending.Count; i++)
+        return results;
+    }
+
+    /// <summary>
+    /// Dead-letters what was wrong with a batch's rows, unreadable ones and issues found normalizing, in line order
+    /// (a later process skips lines up to the last one written), and counts them.
+    /// </summary>
+    private void DeadLetter(FileBatch batch, List<MalformedRow> malformed, PreparedBatch prepared)
+    {
+        var source = batch.Source;
+        var next = 0;
+        for (var i = 0; i < prepared.Rows.Count; i++)
         {
-            var raw = pending[i];
-            var (issues, record) = results[i];
-            results[i] = default;
+            var raw = prepared.Rows[i];
+            for (; next < malformed.Count && malformed[next].Line < raw.Line; next++)
+            {
+                DeadLetter(source, batch.File, malformed[next]);
+            }
+            var (issues, record) = prepared.Normalized[i];
             foreach (var issue in issues ?? [])
             {
                 DeadLetter(source, batch.File, raw.Line, issue, raw.Values);
@@ -843,15 +854,22 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             if (record is null)
             {
                 batch.ChannelSummary.RecordsRejected++;
-                continue;
             }
-            records.Add(record);
         }
-        return records;
+        for (; next < malformed.Count; next++)
+        {
+            DeadLetter(source, batch.File, malformed[next]);
+        }
     }
 
-    /// <summary>A batch normalized and being scored, waiting for the batch before it to be linked.</summary>
-    private sealed record StagedBatch(FileBatch Batch, List<StoredRecord> Accepted, SourcePosition Position, Task<ProbabilisticMatcher.PrescoredBatch?> Scoring);
+    private void DeadLetter(ChannelSource source, string file, in MalformedRow row) =>
+        _deadLetters.Write(source.Name, file, row.Line, row.Field, row.Reason, "malformed", row.Raw);
+
+    /// <summary>A batch after its parallel part: rows, what normalizing made of each, the records to link, their scores.</summary>
+    private sealed record PreparedBatch(List<RawRecord> Rows, NormalizedRow[] Normalized, List<StoredRecord> Accepted, ProbabilisticMatcher.PrescoredBatch? Prematched);
+
+    /// <summary>A batch being normalized and scored, waiting for the batch before it to be linked.</summary>
+    private sealed record StagedBatch(FileBatch Batch, List<MalformedRow> Malformed, SourcePosition Position, Task<PreparedBatch> Work);
 
     /// <summary>One row after normalizing: what was wrong with it, and the record to link unless it was rejected.</summary>
     private readonly record struct NormalizedRow(List<FieldIssue>? Issues, StoredRecord? Record);
@@ -1055,7 +1073,11 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         public string ProgressKey { get; }
         public ChannelSummary ChannelSummary { get; }
         public RunSummary Summary { get; }
-        public List<RawRecord> Pending { get; } = [];
+        /// <summary>Rows read since the last commit.</summary>
+        public List<RawRecord> Pending { get; private set; } = [];
+
+        /// <summary>Rows since the last commit that could not be read; dead-lettered, in line order, when the batch is linked.</summary>
+        public List<MalformedRow> Malformed { get; private set; } = [];
         public SourcePosition Position { get; private set; }
         public SourcePosition CommittedPosition { get; private set; }
 
@@ -1075,7 +1097,16 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             ChannelSummary.RecordsRead++;
             ChannelSummary.RecordsRejected++;
             Position = row.End;
-            _engine._deadLetters.Write(Source.Name, File, row.Line, row.Field, row.Reason, "malformed", row.Raw);
+            Malformed.Add(row);
+        }
+
+        /// <summary>Hands the rows of this batch over and starts the next one.</summary>
+        public (List<RawRecord> Rows, List<MalformedRow> Malformed) TakeRows()
+        {
+            var taken = (Pending, Malformed);
+            Pending = new List<RawRecord>(taken.Pending.Count);
+            Malformed = [];
+            return taken;
         }
 
         public void Commit()
@@ -1085,7 +1116,6 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 return;
             }
             _engine.ProcessBatch(this);
-            Pending.Clear();
             CommittedPosition = Position;
             _engine.Progress?.Report(new IngestProgress(Source.Name, File, Position.ByteOffset, FileBytes,
                 ChannelSummary.RecordsRead - _recordsBefore, ChannelSummary.RecordsRejected - _rejectedBefore, Stopwatch.GetElapsedTime(_started)));

@@ -126,6 +126,23 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_UnreadableRowAfterABadField_DeadLettersInLineOrder()
+    {
+        // One batch: a dropped phone on line 2, an unreadable row on line 3. A later process skips lines up to the
+        // last one written (rows read again after a crash), so a file's dead letters must never go backwards.
+        WriteCrm(
+            "c1,Ann,Lee,ann@example.org,12,2026-01-01T00:00:00Z",
+            "c2,too,few",
+            "c3,Bad,Phone,phone@example.org,34,2026-01-01T00:00:00Z");
+        await using var engine = NewEngine(configure: o => o.BatchSize = 100);
+
+        await engine.RunOnceAsync();
+
+        var lines = File.ReadAllLines(engine.DeadLetterPath("crm")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("line").GetInt64());
+        Assert.Equal([2L, 3L, 4L], lines);
+    }
+
+    [Fact]
     public async Task RunOnce_MalformedAndInvalidRows_AreDeadLetteredAndTheRunGoesOn()
     {
         WriteCrm(
