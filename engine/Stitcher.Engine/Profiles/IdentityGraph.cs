@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using Stitcher.Engine.Matching;
@@ -57,6 +58,9 @@ internal sealed class IdentityGraph
     private readonly List<(ChangeEventType Type, string ProfileId, string? Related)> _lifecycle = [];
     private readonly IReadOnlyDictionary<string, int> _channelPriorities;
     private StoredCounters _counters;
+    private readonly System.Collections.Concurrent.ConcurrentBag<ArrayBufferWriter<byte>> _serializers = [];
+    private StoredProfile[] _flushProfiles = [];
+    private (ArrayBufferWriter<byte> Buffer, int Start, int Length)[] _flushSlices = [];
 
     public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null,
         IReadOnlyDictionary<string, int>? channelPriorities = null)
@@ -580,8 +584,8 @@ internal sealed class IdentityGraph
         {
             profile.Version++;
             AppendChange(_created.Contains(id) ? ChangeEventType.ProfileCreated : ChangeEventType.ProfileUpdated, id, null, at, profile.Version);
-            _store.Write(StoreKeys.Profile(id), profile);
         }
+        WriteProfiles();
         _dirtyProfiles.Clear();
         _created.Clear();
         _lifecycle.Clear();
@@ -599,6 +603,45 @@ internal sealed class IdentityGraph
             _matcher.PendingReviews.Clear();
         }
         _store.Write(StoreKeys.Counters, _counters);
+    }
+
+    /// <summary>
+    /// Writes the changed profiles: serialized on all cores (whole documents, the costliest part of a flush), then
+    /// written to the store one by one.
+    /// </summary>
+    private void WriteProfiles()
+    {
+        var count = _dirtyProfiles.Count;
+        if (_flushProfiles.Length < count)
+        {
+            _flushProfiles = new StoredProfile[Math.Max(count, 2 * _flushProfiles.Length)];
+            _flushSlices = new (ArrayBufferWriter<byte>, int, int)[_flushProfiles.Length];
+        }
+        _dirtyProfiles.Values.CopyTo(_flushProfiles, 0);
+        var profiles = _flushProfiles;
+        var slices = _flushSlices;
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () =>
+            {
+                var buffer = _serializers.TryTake(out var kept) ? kept : new ArrayBufferWriter<byte>(1 << 16);
+                buffer.ResetWrittenCount();
+                return buffer;
+            },
+            (i, _, buffer) =>
+            {
+                var start = buffer.WrittenCount;
+                MessagePack.MessagePackSerializer.Serialize(buffer, profiles[i], StoreSerializer.Options);
+                slices[i] = (buffer, start, buffer.WrittenCount - start);
+                return buffer;
+            },
+            _serializers.Add);
+        for (var i = 0; i < count; i++)
+        {
+            var (buffer, start, length) = slices[i];
+            _store.WriteSerialized(StoreKeys.Profile(profiles[i].Id), buffer.WrittenSpan.Slice(start, length));
+            profiles[i] = null!;
+            slices[i] = default;
+        }
     }
 
     /// <summary>Drops unflushed changes (used when a batch fails half way; the batch is re-read).</summary>

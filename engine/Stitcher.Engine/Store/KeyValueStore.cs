@@ -123,11 +123,23 @@ internal sealed partial class KeyValueStore : IDisposable
         Write(keyBytes[..length], value);
     }
 
-    public unsafe void Write<T>(ReadOnlySpan<byte> key, T value)
+    public void Write<T>(ReadOnlySpan<byte> key, T value)
     {
         _valueBuffer.ResetWrittenCount();
         MessagePackSerializer.Serialize(_valueBuffer, value, StoreSerializer.Options);
-        var valueSpan = _valueBuffer.WrittenSpan;
+        WriteSerialized(key, _valueBuffer.WrittenSpan);
+    }
+
+    /// <summary>Writes a value already serialized with <see cref="StoreSerializer.Options"/> (serialized on other threads).</summary>
+    public void WriteSerialized(string key, ReadOnlySpan<byte> value)
+    {
+        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        var length = Encoding.UTF8.GetBytes(key, keyBytes);
+        WriteSerialized(keyBytes[..length], value);
+    }
+
+    private unsafe void WriteSerialized(ReadOnlySpan<byte> key, ReadOnlySpan<byte> valueSpan)
+    {
         fixed (byte* keyPointer = key)
         fixed (byte* valuePointer = valueSpan)
         {
