@@ -603,9 +603,7 @@ public sealed class StitcherEngineTests : IDisposable
         {
             await engine.RunOnceAsync();
             annId = engine.FindProfileIdByRecord("crm", "c1")!;
-            // Damage Ann's profile in memory only (never checkpointed): the next record that joins it fails to load it.
-            var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-            ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + annId, 42);
+            DamageProfile(engine, annId);
             File.AppendAllText(CrmPath, "c2,Cy,Young,cy@example.org,,2026-01-02T00:00:00Z\r\nc3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\n");
 
             await Assert.ThrowsAnyAsync<Exception>(() => engine.RunOnceAsync());
@@ -634,8 +632,7 @@ public sealed class StitcherEngineTests : IDisposable
         {
             await engine.RunOnceAsync();
             annId = engine.FindProfileIdByRecord("crm", "c1")!;
-            var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
-            ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + annId, 42);
+            DamageProfile(engine, annId);
             // c2's phone is dead-lettered when its batch is read, before the batch ahead of it fails.
             File.AppendAllText(CrmPath, "c3,Ann,Lee,ann@example.org,,2026-01-03T00:00:00Z\r\nc2,Cy,Young,cy@example.org,12,2026-01-02T00:00:00Z\r\nc4,Dee,Park,dee@example.org,,2026-01-04T00:00:00Z\r\n");
 
@@ -670,6 +667,13 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(1, first.RecordsRead);
         Assert.Equal(0, second.RecordsRead);
         Assert.Equal(1, engine.TotalRecords);
+    }
+
+    /// <summary>Damages a profile in memory only (never checkpointed): the next record that joins it fails to load it.</summary>
+    private static void DamageProfile(StitcherEngine engine, string profileId)
+    {
+        var storeField = typeof(StitcherEngine).GetField("_store", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        ((Stitcher.Engine.Store.KeyValueStore)storeField.GetValue(engine)!).Write("P|" + profileId, 42);
     }
 
     private const string CrmHeader = EngineFixture.CrmHeader;
