@@ -550,7 +550,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         var started = Stopwatch.GetTimestamp();
         var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold,
             options.Matching.MaxCandidates);
-        store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized), record.ProfileId));
+        store.ScanPrefix<StoredRecord>("R|", (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized)));
         Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return matcher;
     }

@@ -15,7 +15,6 @@ internal sealed class ProbabilisticMatcher
     private readonly MatchModel _model;
     private readonly CandidateIndex _index;
     private readonly RecordComparer _comparer = new();
-    private readonly List<string> _profiles = [];
     private readonly List<bool> _replaced = [];
     private readonly Dictionary<string, int> _positionByKey = new(StringComparer.Ordinal);
     private readonly List<int> _candidates = [];
@@ -227,12 +226,12 @@ internal sealed class ProbabilisticMatcher
             if (weight >= _linkWeight && !IsPersonConflict(levels) && HasPersonalEvidence(levels))
             {
                 PairsLinked++;
-                matches.Add(new MatchEvidence(StoredEvidence.Probabilistic, candidate.Key, _profiles[position], probability, described, "probabilistic match"));
+                matches.Add(new MatchEvidence(StoredEvidence.Probabilistic, candidate.Key, probability, described, "probabilistic match"));
                 continue;
             }
             PairsForReview++;
             var conflict = weight >= _linkWeight;
-            matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, _profiles[position], probability, described,
+            matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, probability, described,
                 conflict ? "linked by the model, but names differ or nothing personal agrees (household, twins, neighbours)" : "in the review band"));
             PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
         }
@@ -320,15 +319,6 @@ internal sealed class ProbabilisticMatcher
         return levels[(int)MatchField.GivenName] == ComparisonLevel.Different && levels[(int)MatchField.NationalId] == ComparisonLevel.Missing;
     }
 
-    /// <summary>The record now belongs to another profile (after a split).</summary>
-    public void Reassign(string recordKey, string profileId)
-    {
-        if (_positionByKey.TryGetValue(recordKey, out var position))
-        {
-            _profiles[position] = profileId;
-        }
-    }
-
     /// <summary>The record was deleted: it is never a candidate again.</summary>
     public void Remove(string recordKey)
     {
@@ -378,8 +368,8 @@ internal sealed class ProbabilisticMatcher
         || levels[(int)MatchField.Email] >= ComparisonLevel.Close
         || levels[(int)MatchField.Phone] >= ComparisonLevel.Loose;
 
-    /// <summary>Indexes a record as belonging to <paramref name="profileId"/>; a new version replaces the old one.</summary>
-    public void Add(MatchRecord record, string profileId)
+    /// <summary>Indexes a record; a new version replaces the old one.</summary>
+    public void Add(MatchRecord record)
     {
         record.ShareValues(_values);
         if (_positionByKey.TryGetValue(record.Key, out var previous))
@@ -388,14 +378,18 @@ internal sealed class ProbabilisticMatcher
             _index.Remove(previous);
         }
         var position = _index.Add(record);
-        _profiles.Add(profileId);
         _replaced.Add(false);
         _positionByKey[record.Key] = position;
     }
 }
 
 /// <summary>What the model concluded about a new record and one candidate.</summary>
-internal readonly record struct MatchEvidence(string Kind, string OtherRecord, string ProfileId, double Probability, string Levels, string Reason);
+/// <remarks>
+/// The other record's profile is not kept by the matcher: the identity graph reads it from the stored record when a
+/// match is found (about once per record). A profile id per indexed record, mostly each its own copy deserialized
+/// with its profile, grew with the store.
+/// </remarks>
+internal readonly record struct MatchEvidence(string Kind, string OtherRecord, double Probability, string Levels, string Reason);
 
 /// <summary>
 /// A pair the model could not decide: its match probability lies between the review and link thresholds, or it

@@ -201,7 +201,7 @@ internal sealed class IdentityGraph
             _matcher.FindMatches(matchRecord, _matches);
             foreach (var match in _matches)
             {
-                var resolved = ResolveProfileId(match.ProfileId);
+                var resolved = ProfileOfRecord(match.OtherRecord);
                 if (!ProfileExists(resolved))
                 {
                     continue;
@@ -281,7 +281,7 @@ internal sealed class IdentityGraph
         _store.Write(recordKey, record);
         if (matchRecord is not null)
         {
-            _matcher!.Add(matchRecord, profile.Id);
+            _matcher!.Add(matchRecord);
         }
         _dirtyProfiles[profile.Id] = profile;
         outcome.ChangedProfiles.Add(profile.Id);
@@ -568,7 +568,6 @@ internal sealed class IdentityGraph
                 _identifierCache[key] = entry;
             }
         }
-        _matcher?.Reassign(recordKey, profileId);
     }
 
     /// <summary>Writes every profile touched since the last flush, and the counters.</summary>
@@ -669,6 +668,10 @@ internal sealed class IdentityGraph
         }
         throw new InvalidOperationException("Profile alias chain is longer than 64 hops; the store is corrupt.");
     }
+
+    /// <summary>The profile a stored record belongs to now (its stored id, followed through merges); "" if it is gone.</summary>
+    private string ProfileOfRecord(string recordKey) =>
+        _store.TryRead<StoredRecordProfile>(recordKey, out var record) && record.ProfileId.Length > 0 ? ResolveProfileId(record.ProfileId) : "";
 
     /// <summary>A profile to show, golden values included.</summary>
     public bool TryGetProfile(string profileId, out StoredProfile profile)

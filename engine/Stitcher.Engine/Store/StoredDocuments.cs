@@ -2,6 +2,17 @@ using MessagePack;
 
 namespace Stitcher.Engine.Store;
 
+/// <summary>
+/// The one field of a stored <see cref="StoredRecord"/> that matching needs of a candidate, read without the rest
+/// (the other fields of the stored array are skipped).
+/// </summary>
+[MessagePackObject]
+public sealed class StoredRecordProfile
+{
+    /// <summary>Same key as <see cref="StoredRecord.ProfileId"/>.</summary>
+    [Key(5)] public string ProfileId { get; set; } = "";
+}
+
 /// <summary>A channel record as stored: display values and match-ready values, by canonical attribute ordinal.</summary>
 [MessagePackObject]
 public sealed class StoredRecord

@@ -112,4 +112,20 @@ public sealed class KeyValueStoreTests : IDisposable
     }
 
     private KeyValueStore Open() => new(Path.Combine(_temp.Path, "store"), 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance);
+
+    [Fact]
+    public void TryRead_ProfileOnlyViewOfAStoredRecord_ReadsItsProfileIdAndSkipsTheRest()
+    {
+        using var store = new KeyValueStore(Path.Combine(_temp.Path, "view"), 1L << 16, 1L << 22, 1L << 20, NullLogger.Instance);
+        var record = new StoredRecord
+        {
+            Channel = "crm", RecordId = "c1", TimestampUtcTicks = 42, Display = ["Ann", null], Normalized = ["ann", null],
+            ProfileId = "P0123", SourceFile = "/in/crm.csv", SourceLine = 7, Evidence = [new StoredEvidence { Kind = "identifier", OtherRecord = "R|crm|c0" }],
+        };
+        store.Write("R|crm|c1", record);
+
+        Assert.True(store.TryRead<StoredRecordProfile>("R|crm|c1", out var view));
+        Assert.Equal("P0123", view.ProfileId);
+        Assert.False(store.TryRead<StoredRecordProfile>("R|crm|nope", out _));
+    }
 }
