@@ -32,6 +32,9 @@ internal static class BackfillBenchmark
     private const long MaxIndexBytes = 1L << 30;
     private const long LogBytesPerRecord = 1024;
     private const long MinMemoryBytes = 512L << 20;
+
+    // What --log-memory may ask for: sixteen 4 MiB pages.
+    private const long MinLogMemoryOption = 64L << 20;
     private const long MaxMemoryBytes = 8L << 30;
     private const long PageBytes = 4L << 20;
     private const long MaxRecords = 100_000_000;
@@ -45,7 +48,7 @@ internal static class BackfillBenchmark
           --matching M       probabilistic (default): train a model on a separate sample first, then stitch with it;
                              deterministic: identifier rules only
           --train-records N  size of the training sample, generated with seed S+1 (default 100k, at most --records)
-          --log-memory SIZE  FASTER log memory (e.g. 2g, 512m); default N x 1 KiB, between 512 MiB and 8 GiB.
+          --log-memory SIZE  FASTER log memory (e.g. 2g, 256m; at least 64m); default N x 1 KiB, between 512 MiB and 8 GiB.
                              Smaller keeps the process small at 10M and more: older records are then read from disk
           --index-memory SIZE  FASTER hash index (e.g. 512m); default N x 64 B, between 1 MiB and 1 GiB
         """;
@@ -465,11 +468,11 @@ internal static class BackfillBenchmark
                 case "--train-records" when TryParseCount(value, out var train) && train >= 1000:
                     trainRecords = train;
                     break;
-                case "--log-memory" when TryParseBytes(value, out var bytes) && bytes >= MinMemoryBytes && BitOperations.IsPow2(bytes):
+                case "--log-memory" when TryParseBytes(value, out var bytes) && bytes >= MinLogMemoryOption && BitOperations.IsPow2(bytes):
                     logMemory = bytes;
                     break;
                 case "--log-memory":
-                    error = $"--log-memory must be a power of two of at least 512m (e.g. 512m, 2g), not '{value}'.";
+                    error = $"--log-memory must be a power of two of at least 64m (e.g. 256m, 2g), not '{value}'.";
                     return false;
                 case "--index-memory" when TryParseBytes(value, out var index) && index >= MinIndexBytes && BitOperations.IsPow2(index):
                     indexMemory = index;
