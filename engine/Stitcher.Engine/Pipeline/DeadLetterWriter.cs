@@ -27,7 +27,7 @@ internal sealed class DeadLetterWriter : IDisposable
     public void Write(string channel, string sourceFile, long line, string? field, string reason, string kind, string? raw)
     {
         var (stream, writer, earlier) = Open(channel);
-        if (kind == FileRejected ? !earlier.RejectedFiles.Add((sourceFile, reason)) : earlier.WrittenBefore(sourceFile, line))
+        if (kind == FileRejected ? !earlier.RejectedFiles.Add((sourceFile, reason)) : earlier.WrittenBefore(sourceFile, line, field, kind))
         {
             return;
         }
@@ -64,6 +64,7 @@ internal sealed class DeadLetterWriter : IDisposable
     {
         var earlier = Open(channel).Earlier;
         earlier.Lines.Remove(sourceFile);
+        earlier.LastLine.Remove(sourceFile);
         earlier.RejectedFiles.RemoveWhere(rejected => rejected.File == sourceFile);
     }
 
@@ -108,10 +109,15 @@ internal sealed class DeadLetterWriter : IDisposable
     private sealed class Earlier
     {
         public Dictionary<string, long> Lines { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Per source file, the entries (field, kind) written for its last line: the process may have died between two of them.</summary>
+        public Dictionary<string, HashSet<(string Field, string Kind)>> LastLine { get; } = new(StringComparer.Ordinal);
         public HashSet<(string File, string Reason)> RejectedFiles { get; } = [];
         public bool EndsMidLine { get; private set; }
 
-        public bool WrittenBefore(string sourceFile, long line) => line > 0 && Lines.TryGetValue(sourceFile, out var through) && line <= through;
+        public bool WrittenBefore(string sourceFile, long line, string? field, string kind) =>
+            line > 0 && Lines.TryGetValue(sourceFile, out var through)
+            && (line < through || (line == through && LastLine[sourceFile].Contains((field ?? "", kind))));
 
         public static Earlier Read(string path)
         {
@@ -149,14 +155,27 @@ internal sealed class DeadLetterWriter : IDisposable
                 {
                     return;
                 }
-                if (root.TryGetProperty("kind", out var kind) && kind.GetString() == FileRejected)
+                var kindName = root.TryGetProperty("kind", out var kind) ? kind.GetString() ?? "" : "";
+                if (kindName == FileRejected)
                 {
                     RejectedFiles.Add((name, root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : ""));
                     return;
                 }
-                if (number > Lines.GetValueOrDefault(name))
+                if (number <= 0)
+                {
+                    // A record given through the API: never skipped.
+                    return;
+                }
+                var fieldName = root.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() ?? "" : "";
+                var through = Lines.GetValueOrDefault(name);
+                if (number > through)
                 {
                     Lines[name] = number;
+                    LastLine[name] = [(fieldName, kindName)];
+                }
+                else if (number == through)
+                {
+                    LastLine[name].Add((fieldName, kindName));
                 }
             }
             catch (JsonException)

@@ -69,6 +69,30 @@ public sealed class DeadLetterWriterTests : IDisposable
         Assert.Equal(["/in/p.csv:3:phone", "/in/p.csv:3:phone"], Entries("pos"));
     }
 
+    [Fact]
+    public void Write_KilledBetweenTwoIssuesOfOneRow_TheMissingIssueIsWrittenOnTheReread()
+    {
+        using (var first = new DeadLetterWriter(_temp.Path))
+        {
+            first.Write("crm", "/in/a.csv", 4, "phone", "not a phone number", "field_dropped", null);
+            first.Write("crm", "/in/a.csv", 5, "phone", "not a phone number", "field_dropped", null);
+            first.Flush();
+        }
+        // Line 5's email issue never reached the disk.
+
+        using (var second = new DeadLetterWriter(_temp.Path))
+        {
+            second.Write("crm", "/in/a.csv", 4, "phone", "not a phone number", "field_dropped", null);
+            second.Write("crm", "/in/a.csv", 4, "email", "not an email address", "field_dropped", null);
+            second.Write("crm", "/in/a.csv", 5, "phone", "not a phone number", "field_dropped", null);
+            second.Write("crm", "/in/a.csv", 5, "email", "not an email address", "field_dropped", null);
+            second.Flush();
+        }
+
+        // Line 4 was complete before line 5 began; line 5 gets its missing issue.
+        Assert.Equal(["/in/a.csv:4:phone", "/in/a.csv:5:phone", "/in/a.csv:5:email"], Entries());
+    }
+
     private const string TornLine = "{\"at\":\"2026-11-";
 
     private List<string> Entries(string channel = "crm")
