@@ -654,6 +654,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             Log.SourceTruncated(_logger, source.Name, file, start.ByteOffset, length);
             start = SourcePosition.Start;
+            // Once: the next pass starts from here even if this one reads nothing (a header that no longer fits).
+            _store.Write(progressKey, new StoredSourceProgress { ByteOffset = 0, Line = 0 });
             _deadLetters.Forget(source.Name, file);
         }
         if (start.ByteOffset == length && length > 0)
@@ -1086,7 +1088,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             Pending.Add(record);
             Position = record.End;
             ChannelSummary.RecordsRead++;
-            if (Pending.Count >= _engine._options.BatchSize)
+            if (Pending.Count + Malformed.Count >= _engine._options.BatchSize)
             {
                 Commit();
             }
@@ -1098,6 +1100,11 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             ChannelSummary.RecordsRejected++;
             Position = row.End;
             Malformed.Add(row);
+            if (Pending.Count + Malformed.Count >= _engine._options.BatchSize)
+            {
+                // A file of unreadable rows is committed batch by batch too, not held in memory to its end.
+                Commit();
+            }
         }
 
         /// <summary>Hands the rows of this batch over and starts the next one.</summary>

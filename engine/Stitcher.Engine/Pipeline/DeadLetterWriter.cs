@@ -16,6 +16,7 @@ namespace Stitcher.Engine.Pipeline;
 internal sealed class DeadLetterWriter : IDisposable
 {
     private const string FileRejected = "file_rejected";
+    private const string SourceRestarted = "source_restarted";
 
     private readonly string _directory;
     private readonly Dictionary<string, (FileStream Stream, Utf8JsonWriter Writer, Earlier Earlier)> _files = new(StringComparer.OrdinalIgnoreCase);
@@ -62,10 +63,9 @@ internal sealed class DeadLetterWriter : IDisposable
     /// </summary>
     public void Forget(string channel, string sourceFile)
     {
-        var earlier = Open(channel).Earlier;
-        earlier.Lines.Remove(sourceFile);
-        earlier.LastLine.Remove(sourceFile);
-        earlier.RejectedFiles.RemoveWhere(rejected => rejected.File == sourceFile);
+        Open(channel).Earlier.Forget(sourceFile);
+        // Said in the file too, so that a later process forgets the old content's lines as well.
+        Write(channel, sourceFile, 0, null, "the file is shorter than what was read of it; it is read again from its start", SourceRestarted, null);
     }
 
     public void Flush()
@@ -115,6 +115,13 @@ internal sealed class DeadLetterWriter : IDisposable
         public HashSet<(string File, string Reason)> RejectedFiles { get; } = [];
         public bool EndsMidLine { get; private set; }
 
+        public void Forget(string sourceFile)
+        {
+            Lines.Remove(sourceFile);
+            LastLine.Remove(sourceFile);
+            RejectedFiles.RemoveWhere(rejected => rejected.File == sourceFile);
+        }
+
         public bool WrittenBefore(string sourceFile, long line, string? field, string kind) =>
             line > 0 && Lines.TryGetValue(sourceFile, out var through)
             && (line < through || (line == through && LastLine[sourceFile].Contains((field ?? "", kind))));
@@ -150,15 +157,22 @@ internal sealed class DeadLetterWriter : IDisposable
             {
                 using var entry = JsonDocument.Parse(text);
                 var root = entry.RootElement;
-                if (!root.TryGetProperty("file", out var file) || file.GetString() is not { } name
-                    || !root.TryGetProperty("line", out var line) || !line.TryGetInt64(out var number))
+                if (root.ValueKind != JsonValueKind.Object
+                    || !root.TryGetProperty("file", out var file) || file.ValueKind != JsonValueKind.String || file.GetString() is not { } name
+                    || !root.TryGetProperty("line", out var line) || line.ValueKind != JsonValueKind.Number || !line.TryGetInt64(out var number))
                 {
+                    // Not one of ours (edited by hand, written by another tool): nothing to learn from it.
                     return;
                 }
-                var kindName = root.TryGetProperty("kind", out var kind) ? kind.GetString() ?? "" : "";
+                var kindName = root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() ?? "" : "";
+                if (kindName == SourceRestarted)
+                {
+                    Forget(name);
+                    return;
+                }
                 if (kindName == FileRejected)
                 {
-                    RejectedFiles.Add((name, root.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : ""));
+                    RejectedFiles.Add((name, root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() ?? "" : ""));
                     return;
                 }
                 if (number <= 0)

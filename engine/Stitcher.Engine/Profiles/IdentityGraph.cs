@@ -619,13 +619,14 @@ internal sealed class IdentityGraph
         _dirtyProfiles.Values.CopyTo(_flushProfiles, 0);
         var profiles = _flushProfiles;
         var slices = _flushSlices;
+        // Buffers are emptied here, once, and never inside the loop: Parallel.For may retire a worker and start
+        // another mid-loop, which takes back a buffer already holding this flush's documents and must append to it.
+        foreach (var buffer in _serializers)
+        {
+            buffer.ResetWrittenCount();
+        }
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () =>
-            {
-                var buffer = _serializers.TryTake(out var kept) ? kept : new ArrayBufferWriter<byte>(1 << 16);
-                buffer.ResetWrittenCount();
-                return buffer;
-            },
+            () => _serializers.TryTake(out var kept) ? kept : new ArrayBufferWriter<byte>(1 << 16),
             (i, _, buffer) =>
             {
                 var start = buffer.WrittenCount;

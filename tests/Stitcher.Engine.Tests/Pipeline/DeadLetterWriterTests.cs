@@ -52,6 +52,7 @@ public sealed class DeadLetterWriterTests : IDisposable
         using (var first = new DeadLetterWriter(_temp.Path))
         {
             first.Write("pos", "/in/p.csv", 3, "phone", "not a phone number", "field_dropped", null);
+            first.Write("pos", "/in/p.csv", 900, "phone", "not a phone number", "field_dropped", null);
             first.Flush();
         }
         // A process killed while writing.
@@ -65,8 +66,17 @@ public sealed class DeadLetterWriterTests : IDisposable
             second.Write("pos", "/in/p.csv", 3, "phone", "not a phone number", "field_dropped", null);
             second.Flush();
         }
+        // Another process, after new rows were appended to the shorter file: the old content's lines are forgotten.
+        File.AppendAllText(Path.Combine(_temp.Path, "pos.ndjson"), "null\n{\"file\":7,\"line\":\"x\"}\n");
+        using (var third = new DeadLetterWriter(_temp.Path))
+        {
+            third.Write("pos", "/in/p.csv", 3, "phone", "not a phone number", "field_dropped", null);
+            third.Write("pos", "/in/p.csv", 4, "phone", "not a phone number", "field_dropped", null);
+            third.Flush();
+        }
 
-        Assert.Equal(["/in/p.csv:3:phone", "/in/p.csv:3:phone"], Entries("pos"));
+        // Line 4 is below the old content's 900, and still written.
+        Assert.Equal(["/in/p.csv:3:phone", "/in/p.csv:900:phone", "/in/p.csv:0:", "/in/p.csv:3:phone", "/in/p.csv:4:phone"], Entries("pos"));
     }
 
     [Fact]
@@ -100,9 +110,9 @@ public sealed class DeadLetterWriterTests : IDisposable
         var entries = new List<string>();
         foreach (var line in File.ReadLines(Path.Combine(_temp.Path, channel + ".ndjson")))
         {
-            if (line == TornLine)
+            if (line == TornLine || !line.StartsWith('{') || !line.Contains("\"at\"", StringComparison.Ordinal))
             {
-                // The torn line stays as it was; it must not swallow the next entry.
+                // The torn line stays as it was and must not swallow the next entry; lines of other tools are left alone.
                 continue;
             }
             using var entry = JsonDocument.Parse(line);
