@@ -42,8 +42,11 @@ public sealed record PersonSketch(
 
     // Both birth dates known, and not one date up to a typo or a day–month swap.
     private bool BornOnOtherDays(PersonSketch other) =>
-        DateOfBirth is not null && other.DateOfBirth is not null
-        && DateComparator.Compare(MatchRecord.ParseDate(DateOfBirth), MatchRecord.ParseDate(other.DateOfBirth)) < ComparisonLevel.Close;
+        DateOfBirth is not null && other.DateOfBirth is not null && !CouldBeOneBirthDate(DateOfBirth, other.DateOfBirth);
+
+    /// <summary>Whether two normalized birth dates (yyyy-MM-dd) could be one, up to a typo, a swap or a slipped year.</summary>
+    internal static bool CouldBeOneBirthDate(string a, string b) =>
+        DateComparator.Compare(MatchRecord.ParseDate(a), MatchRecord.ParseDate(b)) >= ComparisonLevel.Close;
 
     /// <summary>Whether this could be any of <paramref name="people"/>.</summary>
     public bool CouldBeAny(IReadOnlyList<PersonSketch> people, NameComparator names)

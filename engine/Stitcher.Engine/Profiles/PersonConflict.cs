@@ -33,10 +33,9 @@ internal static class PersonConflict
                 return false;
             }
         }
-        var date = MatchRecord.ParseDate(dob);
         foreach (var other in dobs)
         {
-            if (DateComparator.Compare(date, MatchRecord.ParseDate(other.Key)) >= ComparisonLevel.Close)
+            if (PersonSketch.CouldBeOneBirthDate(dob, other.Key))
             {
                 return false;
             }
@@ -68,7 +67,7 @@ internal static class PersonConflict
         {
             foreach (var y in dobsB)
             {
-                if (DateComparator.Compare(MatchRecord.ParseDate(x.Key), MatchRecord.ParseDate(y.Key)) >= ComparisonLevel.Close)
+                if (PersonSketch.CouldBeOneBirthDate(x.Key, y.Key))
                 {
                     return false;
                 }
