@@ -691,6 +691,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 if (_fault is null)
                 {
                     LinkStaged();
+                    batch.ReportFinalProgress();
                 }
                 else
                 {
@@ -1124,10 +1125,31 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             }
             _engine.ProcessBatch(this);
             CommittedPosition = Position;
-            _engine.Progress?.Report(new IngestProgress(Source.Name, File, Position.ByteOffset, FileBytes,
-                ChannelSummary.RecordsRead - _recordsBefore, ChannelSummary.RecordsRejected - _rejectedBefore, Stopwatch.GetElapsedTime(_started)));
+            ReportProgress();
             _engine.CheckpointIfDue();
         }
+
+        /// <summary>
+        /// Tells the progress display how far the file is. Rejects found normalizing are counted when their batch is
+        /// linked, one batch later; <see cref="ReportFinalProgress"/> catches up at the end of the file.
+        /// </summary>
+        public void ReportProgress()
+        {
+            _reportedRejected = ChannelSummary.RecordsRejected - _rejectedBefore;
+            _engine.Progress?.Report(new IngestProgress(Source.Name, File, Position.ByteOffset, FileBytes,
+                ChannelSummary.RecordsRead - _recordsBefore, _reportedRejected, Stopwatch.GetElapsedTime(_started)));
+        }
+
+        /// <summary>At the end of the file: one more report if its last batch, linked since, rejected rows.</summary>
+        public void ReportFinalProgress()
+        {
+            if (ChannelSummary.RecordsRejected - _rejectedBefore != _reportedRejected)
+            {
+                ReportProgress();
+            }
+        }
+
+        private long _reportedRejected;
     }
 
     private static partial class Log

@@ -552,6 +552,24 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.True(reports.Zip(reports.Skip(1)).All(pair => pair.First.BytesRead < pair.Second.BytesRead));
         Assert.Equal(new FileInfo(extra).Length, reports[^1].BytesRead);
         Assert.All(reports, r => Assert.Equal(new FileInfo(extra).Length, r.FileBytes));
+        Assert.All(reports, r => Assert.Equal(0, r.RecordsRejected));
+    }
+
+    [Fact]
+    public async Task IngestFile_LastBatchRejectsARow_TheLastProgressReportCountsIt()
+    {
+        // Rejects are counted when their batch is linked, after the end-of-file report: one more report follows.
+        WriteCrm();
+        var extra = Path.Combine(_temp.Path, "extra.csv");
+        File.WriteAllText(extra, CrmHeader + "\nx0,Dee,Park,dee0@example.org,,2026-05-01T00:00:00Z\nx1,Dee,Park,dee1@example.org,,not-a-time\n");
+        await using var engine = NewEngine(configure: o => o.BatchSize = 10);
+        var reports = new List<Stitcher.Engine.Pipeline.IngestProgress>();
+        engine.Progress = new SynchronousProgress(reports.Add);
+
+        var summary = await engine.IngestFileAsync("crm", extra);
+
+        Assert.Equal(1, summary.RecordsRejected);
+        Assert.Equal([(2L, 0L), (2L, 1L)], reports.Select(r => (r.RecordsRead, r.RecordsRejected)));
     }
 
     [Fact]
