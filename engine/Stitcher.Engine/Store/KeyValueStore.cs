@@ -55,11 +55,16 @@ internal sealed partial class KeyValueStore : IDisposable
     /// <summary>Whether the store was recovered from a checkpoint when it opened.</summary>
     public bool Recovered { get; }
 
+    /// <summary>A key as UTF-8: in <paramref name="stackBuffer"/> when it fits (almost always), else in a new array.</summary>
+    private static ReadOnlySpan<byte> Utf8Key(string key, Span<byte> stackBuffer)
+    {
+        var buffer = Encoding.UTF8.GetMaxByteCount(key.Length) <= stackBuffer.Length ? stackBuffer : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
+        return buffer[..Encoding.UTF8.GetBytes(key, buffer)];
+    }
+
     public bool TryRead<T>(string key, out T value)
     {
-        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var length = Encoding.UTF8.GetBytes(key, keyBytes);
-        return TryRead(keyBytes[..length], out value);
+        return TryRead(Utf8Key(key, stackalloc byte[MaxStackKeyBytes]), out value);
     }
 
     public unsafe bool TryRead<T>(ReadOnlySpan<byte> key, out T value)
@@ -84,11 +89,10 @@ internal sealed partial class KeyValueStore : IDisposable
     /// <summary>Whether a live value is stored under <paramref name="key"/>, without deserialising it.</summary>
     public unsafe bool Contains(string key)
     {
-        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var length = Encoding.UTF8.GetBytes(key, keyBytes);
+        var keyBytes = Utf8Key(key, stackalloc byte[MaxStackKeyBytes]);
         fixed (byte* keyPointer = keyBytes)
         {
-            var status = Read(SpanByte.FromPointer(keyPointer, length), out var output);
+            var status = Read(SpanByte.FromPointer(keyPointer, keyBytes.Length), out var output);
             output.Memory?.Dispose();
             return status.Found;
         }
@@ -118,9 +122,7 @@ internal sealed partial class KeyValueStore : IDisposable
 
     public void Write<T>(string key, T value)
     {
-        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var length = Encoding.UTF8.GetBytes(key, keyBytes);
-        Write(keyBytes[..length], value);
+        Write(Utf8Key(key, stackalloc byte[MaxStackKeyBytes]), value);
     }
 
     public void Write<T>(ReadOnlySpan<byte> key, T value)
@@ -133,9 +135,7 @@ internal sealed partial class KeyValueStore : IDisposable
     /// <summary>Writes a value already serialized with <see cref="StoreSerializer.Options"/> (serialized on other threads).</summary>
     public void WriteSerialized(string key, ReadOnlySpan<byte> value)
     {
-        var keyBytes = Encoding.UTF8.GetMaxByteCount(key.Length) <= MaxStackKeyBytes ? stackalloc byte[MaxStackKeyBytes] : new byte[Encoding.UTF8.GetMaxByteCount(key.Length)];
-        var length = Encoding.UTF8.GetBytes(key, keyBytes);
-        WriteSerialized(keyBytes[..length], value);
+        WriteSerialized(Utf8Key(key, stackalloc byte[MaxStackKeyBytes]), value);
     }
 
     private unsafe void WriteSerialized(ReadOnlySpan<byte> key, ReadOnlySpan<byte> valueSpan)
