@@ -236,7 +236,7 @@ internal sealed class IdentityGraph
         StoredProfile profile;
         if (_candidateIds.Count == 0)
         {
-            profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey, Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey };
             _counters.Profiles++;
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
@@ -430,7 +430,7 @@ internal sealed class IdentityGraph
                 ClaimId(id);
             }
             firstId ??= id;
-            var piece = new StoredProfile { Id = id, MinRecordKey = minKey, Version = id == profileId ? profile.Version : 0, Best = new StoredAttribute?[CanonicalAttributes.Count] };
+            var piece = new StoredProfile { Id = id, MinRecordKey = minKey, Version = id == profileId ? profile.Version : 0 };
             var withPriorities = new List<(StoredRecord, int)>(component.Count);
             foreach (var member in component)
             {

@@ -44,11 +44,14 @@ internal sealed class Survivorship
 
     public static Survivorship Default { get; } = new();
 
-    /// <summary>Adds a record's values to the profile and re-picks the golden values they touch.</summary>
+    /// <summary>
+    /// Adds a record's values to the profile's value lists. Golden values are not picked here: linking never reads
+    /// them, and <see cref="RestoreBest"/> picks them all when the profile is shown (a view, a change event).
+    /// </summary>
     public void Apply(StoredProfile profile, StoredRecord record, int channelPriority)
     {
         Touch(profile, record.TimestampUtcTicks);
-        EnsureShape(profile);
+        EnsureValues(profile);
         JourneyTimeline.Apply(profile.Timeline, record, _journey);
         for (var i = 0; i < record.Display.Length && i < CanonicalAttributes.Count; i++)
         {
@@ -60,17 +63,16 @@ internal sealed class Survivorship
             var key = record.Normalized.Length > i && !string.IsNullOrEmpty(record.Normalized[i]) ? record.Normalized[i]! : display;
             var values = profile.Values[i] ??= [];
             Add(values, display, key, 1, record.TimestampUtcTicks, record.TimestampUtcTicks, record.Channel, record.RecordId, channelPriority);
-            SetBest(profile, i, Choose(values, _rules[i]));
         }
     }
 
-    /// <summary>Folds a merged-away profile's values into the survivor and re-picks every golden value.</summary>
+    /// <summary>Folds a merged-away profile's values into the survivor (golden values: see <see cref="Apply"/>).</summary>
     public void Merge(StoredProfile survivor, StoredProfile retired)
     {
         Touch(survivor, retired.FirstSeenUtcTicks);
         Touch(survivor, retired.LastSeenUtcTicks);
-        EnsureShape(survivor);
-        EnsureShape(retired);
+        EnsureValues(survivor);
+        EnsureValues(retired);
         JourneyTimeline.Merge(survivor.Timeline, retired.Timeline);
         for (var i = 0; i < CanonicalAttributes.Count; i++)
         {
@@ -83,17 +85,16 @@ internal sealed class Survivorship
             {
                 Add(values, value.Value, value.Key, value.Count, value.FirstSeenUtcTicks, value.LastSeenUtcTicks, value.Channel, value.RecordId, value.Priority);
             }
-            SetBest(survivor, i, Choose(values, _rules[i]));
         }
     }
 
-    /// <summary>Recomputes a profile from scratch from its member records (after an update, a delete or a split).</summary>
+    /// <summary>Recomputes a profile's value lists from its member records (after an update, a delete or a split).</summary>
     public void Rebuild(StoredProfile profile, IReadOnlyList<(StoredRecord Record, int Priority)> members)
     {
         profile.FirstSeenUtcTicks = long.MaxValue;
         profile.LastSeenUtcTicks = long.MinValue;
         profile.Values = new List<StoredValue>?[CanonicalAttributes.Count];
-        profile.Best = new StoredAttribute?[CanonicalAttributes.Count];
+        profile.Best = [];
         profile.Timeline = new StoredTimeline();
         foreach (var (record, priority) in members)
         {
@@ -104,13 +105,16 @@ internal sealed class Survivorship
     /// <summary>Picks every golden value again from the value lists (they are not stored; see <see cref="StoredProfile.Best"/>).</summary>
     public void RestoreBest(StoredProfile profile)
     {
-        EnsureShape(profile);
+        EnsureValues(profile);
+        if (profile.Best.Length < CanonicalAttributes.Count)
+        {
+            var best = profile.Best;
+            Array.Resize(ref best, CanonicalAttributes.Count);
+            profile.Best = best;
+        }
         for (var i = 0; i < CanonicalAttributes.Count; i++)
         {
-            if (profile.Values[i] is { Count: > 0 } values)
-            {
-                SetBest(profile, i, Choose(values, _rules[i]));
-            }
+            SetBest(profile, i, profile.Values[i] is { Count: > 0 } values ? Choose(values, _rules[i]) : null);
         }
     }
 
@@ -134,19 +138,13 @@ internal sealed class Survivorship
         }
     }
 
-    private static void EnsureShape(StoredProfile profile)
+    private static void EnsureValues(StoredProfile profile)
     {
         if (profile.Values.Length < CanonicalAttributes.Count)
         {
             var values = profile.Values;
             Array.Resize(ref values, CanonicalAttributes.Count);
             profile.Values = values;
-        }
-        if (profile.Best.Length < CanonicalAttributes.Count)
-        {
-            var best = profile.Best;
-            Array.Resize(ref best, CanonicalAttributes.Count);
-            profile.Best = best;
         }
     }
 

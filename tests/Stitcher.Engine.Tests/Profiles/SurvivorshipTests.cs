@@ -20,6 +20,7 @@ public sealed class SurvivorshipTests
         survivorship.Apply(profile, Record("pos", "p1", 2, "John"), 10);
         survivorship.Apply(profile, Record("pos", "p2", 3, "John"), 10);
         survivorship.Apply(profile, Record("web", "w1", 4, "Johnny"), 5);
+        survivorship.RestoreBest(profile);
 
         var best = profile.Best[(int)CanonicalAttribute.GivenName]!;
 
@@ -35,6 +36,7 @@ public sealed class SurvivorshipTests
         var profile = NewProfile();
         survivorship.Apply(profile, Record("pos", "p1", 1, "John"), 10);
         survivorship.Apply(profile, Record("crm", "c1", 2, "Jonathan"), 30);
+        survivorship.RestoreBest(profile);
 
         Assert.Equal("Jonathan", profile.Best[(int)CanonicalAttribute.GivenName]!.Value);
     }
@@ -47,6 +49,7 @@ public sealed class SurvivorshipTests
         survivorship.Apply(profile, Record("crm", "c1", 1, email: "ann@home.org"), 30);
         survivorship.Apply(profile, Record("web", "w1", 5, email: "ann@work.com"), 5);
         survivorship.Apply(profile, Record("web", "w2", 9, email: "ann@home.org"), 5);
+        survivorship.RestoreBest(profile);
 
         var emails = profile.Values[(int)CanonicalAttribute.Email]!;
 
@@ -77,6 +80,8 @@ public sealed class SurvivorshipTests
         survivorship.Apply(right, records[1].Item1, 10);
 
         survivorship.Merge(right, left);
+        survivorship.RestoreBest(whole);
+        survivorship.RestoreBest(right);
 
         for (var i = 0; i < CanonicalAttributes.Count; i++)
         {
@@ -93,7 +98,23 @@ public sealed class SurvivorshipTests
         return new Survivorship(byAttribute);
     }
 
-    private static StoredProfile NewProfile() => new() { Best = new StoredAttribute?[CanonicalAttributes.Count] };
+    [Fact]
+    public void RestoreBest_ValueGoneAfterRebuild_ClearsItsGoldenValue()
+    {
+        var survivorship = Survivorship.Default;
+        var profile = NewProfile();
+        survivorship.Apply(profile, Record("crm", "c1", 1, "Ann", "ann@x.org"), 30);
+        survivorship.RestoreBest(profile);
+        Assert.Equal("ann@x.org", profile.Best[(int)CanonicalAttribute.Email]!.Value);
+
+        survivorship.Rebuild(profile, [(Record("crm", "c1", 2, "Ann"), 30)]);
+        survivorship.RestoreBest(profile);
+
+        Assert.Null(profile.Best[(int)CanonicalAttribute.Email]);
+        Assert.Equal("Ann", profile.Best[(int)CanonicalAttribute.GivenName]!.Value);
+    }
+
+    private static StoredProfile NewProfile() => new();
 
     private static long Ticks(int day) => new DateTime(2026, 1, day, 0, 0, 0, DateTimeKind.Utc).Ticks;
 
