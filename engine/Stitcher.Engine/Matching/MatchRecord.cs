@@ -51,7 +51,18 @@ internal sealed class MatchRecord
     public ulong SurnameCode { get; init; }
     /// <summary>Date of birth as yyyymmdd, 0 when unknown.</summary>
     public int DateOfBirth { get; init; }
-    public string? Street { get; init; }
+    public string? Street
+    {
+        get;
+        init
+        {
+            field = value;
+            StreetTokens = value is null ? 0 : TokenSimilarity.TokenMask(value);
+        }
+    }
+
+    /// <summary>The street's <see cref="TokenSimilarity.TokenMask"/>: streets whose masks share no bit share no token.</summary>
+    public ulong StreetTokens { get; private init; }
     public string? City { get; private set; }
     public string? Postcode { get; private set; }
     public string? State { get; private set; }

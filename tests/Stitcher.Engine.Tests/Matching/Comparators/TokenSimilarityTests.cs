@@ -58,4 +58,55 @@ public sealed class TokenSimilarityTests
         Assert.Equal(0.5, TokenSimilarity.TokenSetRatio(a, b), 10);
         Assert.Equal(1.0, TokenSimilarity.MongeElkan(a, a), 10);
     }
+
+    [Fact]
+    public void MongeElkanWithFloor_ManyAddressPairs_ExactAtOrAboveTheFloorAndBelowOtherwise()
+    {
+        var random = new Random(7);
+        string[] words = ["12", "21", "183", "18", "high", "hihg", "street", "st", "main", "flat", "3", "올림픽로", "올림픽료", "종로구", "종로", "road"];
+        string Address() => string.Join(' ', Enumerable.Range(0, random.Next(1, 7)).Select(_ => words[random.Next(words.Length)]));
+        var below = 0;
+        var atOrAbove = 0;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var (a, b) = (Address(), Address());
+            foreach (var floor in new[] { 0.8, 0.95, 0.5 })
+            {
+                var full = TokenSimilarity.MongeElkan(a, b);
+                var floored = TokenSimilarity.MongeElkan(a, b, floor);
+                if (full >= floor)
+                {
+                    Assert.Equal(full, floored);
+                    atOrAbove++;
+                }
+                else
+                {
+                    Assert.True(floored < floor, $"'{a}' / '{b}' at {floor}: {floored} (full {full})");
+                    below++;
+                }
+            }
+        }
+        // Both branches were exercised many times.
+        Assert.True(below > 1000 && atOrAbove > 1000, $"{below} below, {atOrAbove} at or above");
+    }
+
+    [Fact]
+    public void TokenMask_SharedToken_MasksOverlap_NoneShared_UsuallyApart()
+    {
+        Assert.NotEqual(0UL, TokenSimilarity.TokenMask("12 high street") & TokenSimilarity.TokenMask("flat 3 high road"));
+        Assert.Equal(TokenSimilarity.TokenMask("high  street "), TokenSimilarity.TokenMask(" street high"));
+        Assert.Equal(0UL, TokenSimilarity.TokenMask("   "));
+        var random = new Random(11);
+        var apart = 0;
+        for (var i = 0; i < 5_000; i++)
+        {
+            var a = $"{random.Next(1000)} w{random.Next(500)} road";
+            var b = $"{random.Next(1000)} w{random.Next(500)} street";
+            var overlap = (TokenSimilarity.TokenMask(a) & TokenSimilarity.TokenMask(b)) != 0;
+            // Never apart when a token is shared: the mask may only say "maybe".
+            Assert.True(overlap || TokenSimilarity.TokenSetRatio(a, b) == 0);
+            apart += overlap ? 0 : 1;
+        }
+        Assert.True(apart > 3_000, $"{apart} of 5000 told apart by the mask");
+    }
 }
