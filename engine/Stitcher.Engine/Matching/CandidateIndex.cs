@@ -49,10 +49,17 @@ internal sealed class CandidateIndex
 
     /// <summary>
     /// Adds a record and returns its position. One thread adds; others may read positions below <see cref="Count"/>
-    /// and call <see cref="Candidates"/> meanwhile (a grown array is published after its copy, a record before the
-    /// count that covers it).
+    /// and call <see cref="Candidates(MatchRecord, List{int}, bool)"/> meanwhile (a grown array is published after
+    /// its copy, a record before the count that covers it).
     /// </summary>
     public int Add(MatchRecord record)
+    {
+        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
+        return Add(record, keys[..Blocking.Keys(record, keys)]);
+    }
+
+    /// <summary><see cref="Add(MatchRecord)"/> with the record's blocking keys computed already.</summary>
+    public int Add(MatchRecord record, ReadOnlySpan<ulong> keys)
     {
         var position = _count;
         if (position == _records.Length)
@@ -63,9 +70,7 @@ internal sealed class CandidateIndex
         }
         _records[position] = record;
         Volatile.Write(ref _count, position + 1);
-        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
-        var count = Blocking.Keys(record, keys);
-        for (var k = 0; k < count; k++)
+        for (var k = 0; k < keys.Length; k++)
         {
             var (size, added) = _blocks.Add(keys[k], position, MaxBlockSize);
             if (added && size == MaxBlockSize)
@@ -96,12 +101,17 @@ internal sealed class CandidateIndex
     /// </summary>
     public void Candidates(MatchRecord record, List<int> candidates, bool countSkipped = true)
     {
-        candidates.Clear();
         Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
-        var count = Blocking.Keys(record, keys);
+        Candidates(keys[..Blocking.Keys(record, keys)], candidates, countSkipped);
+    }
+
+    /// <summary><see cref="Candidates(MatchRecord, List{int}, bool)"/> of a record with these blocking keys.</summary>
+    public void Candidates(ReadOnlySpan<ulong> keys, List<int> candidates, bool countSkipped = true)
+    {
+        candidates.Clear();
         var found = new FoundBlocks();
         var blocks = 0;
-        for (var k = 0; k < count; k++)
+        for (var k = 0; k < keys.Length; k++)
         {
             var postings = _blocks.Get(keys[k]);
             if (postings.Count == 0 || postings.Count >= MaxBlockSize)

@@ -25,6 +25,8 @@ internal sealed class ProbabilisticMatcher
     private IReadOnlyList<Prescored> _prescored = [];
     private int _prescoredNext;
     private Prescored? _current;
+    // The prescored record being linked, until it is indexed.
+    private Prescored? _linking;
     private readonly double _linkWeight;
     private readonly double _reviewWeight;
 
@@ -89,7 +91,8 @@ internal sealed class ProbabilisticMatcher
             {
                 var (key, normalized) = records[i];
                 var record = Prepare(key, normalized);
-                _index.Candidates(record, worker.Candidates, countSkipped: false);
+                var keys = BlockingKeys(record);
+                _index.Candidates(keys, worker.Candidates, countSkipped: false);
                 var positions = IndexedBefore(worker.Candidates, indexed);
                 var keyHash = record.KeyHash;
                 List<(int Position, double Weight, ulong Levels)>? hits = null;
@@ -108,11 +111,17 @@ internal sealed class ProbabilisticMatcher
                         (hits ??= []).Add((position, weight, Pack(levels)));
                     }
                 }
-                results[i] = new Prescored(record, normalized, indexed, positions, hits);
+                results[i] = new Prescored(record, normalized, keys, indexed, positions, hits);
                 return worker;
             },
             _workers.Add);
         return new PrescoredBatch(results);
+    }
+
+    private static ulong[] BlockingKeys(MatchRecord record)
+    {
+        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
+        return keys[..Blocking.Keys(record, keys)].ToArray();
     }
 
     /// <summary>
@@ -159,6 +168,7 @@ internal sealed class ProbabilisticMatcher
     public MatchRecord PrepareForLink(string key, string?[] normalized)
     {
         _current = null;
+        _linking = null;
         // Records are linked in the order they were scored; one skipped as unchanged leaves its entry behind. An
         // entry is this record only if it was prepared from these very values (a batch may hold two versions of it).
         for (var i = _prescoredNext; i < _prescored.Count; i++)
@@ -167,6 +177,7 @@ internal sealed class ProbabilisticMatcher
             {
                 _prescoredNext = i + 1;
                 _current = _prescored[i];
+                _linking = _current;
                 return _current.Record;
             }
         }
@@ -184,7 +195,14 @@ internal sealed class ProbabilisticMatcher
     {
         var prescored = _current is not null && ReferenceEquals(_current.Record, record) ? _current : null;
         _current = null;
-        _index.Candidates(record, _candidates);
+        if (prescored is not null)
+        {
+            _index.Candidates(prescored.Keys, _candidates);
+        }
+        else
+        {
+            _index.Candidates(record, _candidates);
+        }
         Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
         foreach (var position in _candidates)
         {
@@ -272,9 +290,12 @@ internal sealed class ProbabilisticMatcher
     /// A record scored ahead of linking: the candidates it had among the first <see cref="Indexed"/> records (sorted),
     /// and those that reached the review band, with their weight and levels.
     /// </summary>
-    internal sealed class Prescored(MatchRecord record, string?[] normalized, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
+    internal sealed class Prescored(MatchRecord record, string?[] normalized, ulong[] keys, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
     {
         public MatchRecord Record { get; } = record;
+
+        /// <summary>The record's blocking keys, computed once for scoring, linking and indexing.</summary>
+        public ulong[] Keys { get; } = keys;
 
         /// <summary>The values it was prepared from: the same key can come twice in a batch, in two versions.</summary>
         public string?[] Normalized { get; } = normalized;
@@ -377,7 +398,8 @@ internal sealed class ProbabilisticMatcher
             _replaced[previous] = true;
             _index.Remove(previous);
         }
-        var position = _index.Add(record);
+        var position = _linking is not null && ReferenceEquals(_linking.Record, record) ? _index.Add(record, _linking.Keys) : _index.Add(record);
+        _linking = null;
         _replaced.Add(false);
         _positionByKey[record.Key] = position;
     }
