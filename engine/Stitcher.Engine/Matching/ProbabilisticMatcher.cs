@@ -85,14 +85,17 @@ internal sealed class ProbabilisticMatcher
         }
         var indexed = _index.Count;
         var results = new Prescored[records.Count];
+        // One buffer for the whole batch's blocking keys, a fixed slice per record.
+        var keyBuffer = new ulong[records.Count * Blocking.MaxKeys];
         Parallel.For(0, records.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => _workers.TryTake(out var worker) ? worker : new ScoringWorker(),
             (i, _, worker) =>
             {
                 var (key, normalized) = records[i];
                 var record = Prepare(key, normalized);
-                var keys = BlockingKeys(record);
-                _index.Candidates(keys, worker.Candidates, countSkipped: false);
+                var slice = keyBuffer.AsMemory(i * Blocking.MaxKeys, Blocking.MaxKeys);
+                var keys = slice[..Blocking.Keys(record, slice.Span)];
+                _index.Candidates(keys.Span, worker.Candidates, countSkipped: false);
                 var positions = IndexedBefore(worker.Candidates, indexed);
                 var keyHash = record.KeyHash;
                 List<(int Position, double Weight, ulong Levels)>? hits = null;
@@ -116,12 +119,6 @@ internal sealed class ProbabilisticMatcher
             },
             _workers.Add);
         return new PrescoredBatch(results);
-    }
-
-    private static ulong[] BlockingKeys(MatchRecord record)
-    {
-        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
-        return keys[..Blocking.Keys(record, keys)].ToArray();
     }
 
     /// <summary>
@@ -159,6 +156,7 @@ internal sealed class ProbabilisticMatcher
         _prescored = batch?.Records ?? [];
         _prescoredNext = 0;
         _current = null;
+        _linking = null;
     }
 
     /// <summary>
@@ -197,7 +195,7 @@ internal sealed class ProbabilisticMatcher
         _current = null;
         if (prescored is not null)
         {
-            _index.Candidates(prescored.Keys, _candidates);
+            _index.Candidates(prescored.Keys.Span, _candidates);
         }
         else
         {
@@ -290,12 +288,13 @@ internal sealed class ProbabilisticMatcher
     /// A record scored ahead of linking: the candidates it had among the first <see cref="Indexed"/> records (sorted),
     /// and those that reached the review band, with their weight and levels.
     /// </summary>
-    internal sealed class Prescored(MatchRecord record, string?[] normalized, ulong[] keys, int indexed, int[] positions, List<(int Position, double Weight, ulong Levels)>? hits)
+    internal sealed class Prescored(MatchRecord record, string?[] normalized, ReadOnlyMemory<ulong> keys, int indexed, int[] positions,
+        List<(int Position, double Weight, ulong Levels)>? hits)
     {
         public MatchRecord Record { get; } = record;
 
         /// <summary>The record's blocking keys, computed once for scoring, linking and indexing.</summary>
-        public ulong[] Keys { get; } = keys;
+        public ReadOnlyMemory<ulong> Keys { get; } = keys;
 
         /// <summary>The values it was prepared from: the same key can come twice in a batch, in two versions.</summary>
         public string?[] Normalized { get; } = normalized;
@@ -398,7 +397,7 @@ internal sealed class ProbabilisticMatcher
             _replaced[previous] = true;
             _index.Remove(previous);
         }
-        var position = _linking is not null && ReferenceEquals(_linking.Record, record) ? _index.Add(record, _linking.Keys) : _index.Add(record);
+        var position = _linking is not null && ReferenceEquals(_linking.Record, record) ? _index.Add(record, _linking.Keys.Span) : _index.Add(record);
         _linking = null;
         _replaced.Add(false);
         _positionByKey[record.Key] = position;

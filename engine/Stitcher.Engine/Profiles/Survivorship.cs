@@ -46,7 +46,7 @@ internal sealed class Survivorship
 
     /// <summary>
     /// Adds a record's values to the profile's value lists. Golden values are not picked here: linking never reads
-    /// them, and <see cref="RestoreBest"/> picks them all when the profile is shown (a view, a change event).
+    /// them, and <see cref="RestoreBest"/> picks them all when the profile is shown (a view, a delivery to sinks).
     /// </summary>
     public void Apply(StoredProfile profile, StoredRecord record, int channelPriority)
     {

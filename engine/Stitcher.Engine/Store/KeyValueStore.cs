@@ -53,7 +53,7 @@ internal sealed partial class KeyValueStore : IDisposable
         };
         _store = new FasterKV<SpanByte, SpanByte>(_settings);
         _session = _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>();
-        Log.StoreOpened(_logger, directory, Recovered, _store.RecoveredVersion, _store.EntryCount);
+        Log.StoreOpened(_logger, directory, Recovered, _store.RecoveredVersion, _store.EntryCount, memorySizeBytes, pageSizeBytes, indexSizeBytes, MutableFraction);
     }
 
     /// <summary>The folder holding the log and its checkpoints.</summary>
@@ -244,8 +244,9 @@ internal sealed partial class KeyValueStore : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Store opened at {Directory} (recovered: {Recovered}, version {Version}, {Entries} entries)")]
-        public static partial void StoreOpened(ILogger logger, string directory, bool recovered, long version, long entries);
+        [LoggerMessage(1, LogLevel.Information, "Store opened at {Directory} (recovered: {Recovered}, version {Version}, {Entries} entries; log memory {LogMemoryBytes} B, page {PageBytes} B, index {IndexBytes} B, mutable fraction {MutableFraction})")]
+        public static partial void StoreOpened(ILogger logger, string directory, bool recovered, long version, long entries, long logMemoryBytes, long pageBytes,
+            long indexBytes, double mutableFraction);
 
         [LoggerMessage(2, LogLevel.Debug, "Checkpoint {CheckpointToken} took {ElapsedMs:F1} ms")]
         public static partial void CheckpointTaken(ILogger logger, Guid checkpointToken, double elapsedMs);

@@ -77,8 +77,9 @@ public sealed class StoredProfile
     [Key(2)] public long FirstSeenUtcTicks { get; set; } = long.MaxValue;
     [Key(3)] public long LastSeenUtcTicks { get; set; } = long.MinValue;
     /// <summary>
-    /// Best value per canonical attribute ordinal, or null where no member has one. Not stored: it follows from
-    /// <see cref="Values"/> and the survivorship rules, and is picked again when the profile is read.
+    /// Best value per canonical attribute ordinal, or null where no member has one. Not stored, nor kept up to date
+    /// while linking: it follows from <see cref="Values"/> and the survivorship rules, and is picked again when the
+    /// profile is shown (Survivorship.RestoreBest).
     /// </summary>
     [IgnoreMember] public StoredAttribute?[] Best { get; set; } = [];
     /// <summary>The smallest member record key: the profile id derives from it, whatever order records came in.</summary>

@@ -60,8 +60,9 @@ public static class TokenSimilarity
     }
 
     /// <summary>
-    /// A bit mask with one bit per distinct token hash (64 buckets): two values whose masks share no bit share no
-    /// token, so their <see cref="TokenSetRatio(ReadOnlySpan{char}, ReadOnlySpan{char})"/> is 0 without comparing them. The hash is per process: keep masks in memory only.
+    /// A bit mask with one bit per token, by a fixed hash of the token (64 buckets): two values whose masks share no
+    /// bit share no token, so their <see cref="TokenSetRatio(ReadOnlySpan{char}, ReadOnlySpan{char})"/> is 0 without
+    /// comparing them.
     /// </summary>
     public static ulong TokenMask(ReadOnlySpan<char> text)
     {
@@ -76,7 +77,7 @@ public static class TokenSimilarity
             text = text[start..];
             var end = text.IndexOf(Separator);
             var token = end < 0 ? text : text[..end];
-            mask |= 1UL << (string.GetHashCode(token) & 63);
+            mask |= 1UL << TokenBucket(token);
             text = end < 0 ? default : text[end..];
         }
         return mask;
@@ -120,11 +121,23 @@ public static class TokenSimilarity
         }
     }
 
+    // FNV-1a over the characters, its top six bits after a multiplicative mix: the same bucket in every process.
+    private static int TokenBucket(ReadOnlySpan<char> token)
+    {
+        var hash = 2166136261u;
+        foreach (var c in token)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return (int)((hash * 0x9E3779B1u) >> 26);
+    }
+
     private static double MongeElkan(ReadOnlySpan<char> a, ReadOnlySpan<char> b, Span<Range> tokensA, Span<Range> tokensB)
     {
         Tokenize(a, tokensA);
         Tokenize(b, tokensB);
-        return (BestMatchAverage(a, tokensA, b, tokensB, double.NegativeInfinity) + BestMatchAverage(b, tokensB, a, tokensA, double.NegativeInfinity)) / 2;
+        return (BestMatchAverage(a, tokensA, b, tokensB, double.NegativeInfinity)
+            + BestMatchAverage(b, tokensB, a, tokensA, double.NegativeInfinity)) / 2;
     }
 
     // Tolerance for the early stop: the bound is summed in another order than the average it bounds.
@@ -134,7 +147,8 @@ public static class TokenSimilarity
     /// The average best match of <paramref name="from"/>'s tokens; or, once the tokens left (each at most 1) can no
     /// longer bring it to <paramref name="floor"/>, a value below the floor (negative infinity: never stops early).
     /// </summary>
-    private static double BestMatchAverage(ReadOnlySpan<char> from, ReadOnlySpan<Range> fromTokens, ReadOnlySpan<char> to, ReadOnlySpan<Range> toTokens, double floor)
+    private static double BestMatchAverage(ReadOnlySpan<char> from, ReadOnlySpan<Range> fromTokens, ReadOnlySpan<char> to, ReadOnlySpan<Range> toTokens,
+        double floor)
     {
         var sum = 0.0;
         var stopBelow = floor * fromTokens.Length;
