@@ -244,7 +244,8 @@ internal sealed partial class KeyValueStore : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Store opened at {Directory} (recovered: {Recovered}, version {Version}, {Entries} entries; log memory {LogMemoryBytes} B, page {PageBytes} B, index {IndexBytes} B, mutable fraction {MutableFraction})")]
+        [LoggerMessage(1, LogLevel.Information, "Store opened at {Directory} (recovered: {Recovered}, version {Version}, {Entries} entries; "
+            + "log memory {LogMemoryBytes} B, page {PageBytes} B, index {IndexBytes} B, mutable fraction {MutableFraction})")]
         public static partial void StoreOpened(ILogger logger, string directory, bool recovered, long version, long entries, long logMemoryBytes, long pageBytes,
             long indexBytes, double mutableFraction);
 

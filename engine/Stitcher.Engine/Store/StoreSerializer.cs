@@ -8,8 +8,8 @@ internal static class StoreSerializer
     /// <summary>
     /// Attribute-keyed contracts only: stored bytes must not depend on reflection order. The store holds only what
     /// the engine wrote, so it is read as trusted data: dictionaries come back with the default string comparer
-    /// (which turns to randomized hashing by itself when keys collide) instead of a collision-resistant one, which
-    /// made every profile read, with its timeline's five dictionaries, markedly slower.
+    /// (which turns to randomized hashing by itself when keys collide) instead of a collision-resistant one, whose
+    /// slower hashing every profile read paid for its timeline's dictionaries.
     /// </summary>
     public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
         .WithResolver(StandardResolver.Instance)
