@@ -111,14 +111,21 @@ internal sealed class RecordComparer
         {
             return ComparisonLevel.Missing;
         }
+        // Most compared addresses share no token at all (seven in ten in a 300k backfill): their token masks tell
+        // most of them apart before the candidate's street is read (a cache miss at a million records); equal
+        // streets have equal masks, so two masks with tokens but no common bit are two different streets. The token
+        // set check tells the rest, at a fifth of the cost of Monge–Elkan. Of the addresses that do share a token,
+        // nineteen in twenty are still different: Monge–Elkan stops when they must be.
+        var (maskA, maskB) = (left.StreetTokens, right.StreetTokens);
+        if ((maskA & maskB) == 0 && maskA != 0 && maskB != 0)
+        {
+            return ComparisonLevel.Different;
+        }
         if (a == b)
         {
             return ComparisonLevel.Exact;
         }
-        // Most compared addresses share no token at all (seven in ten in a 300k backfill): their token masks tell
-        // most of them apart, and the token set check the rest, at a fifth of the cost of Monge–Elkan. Of the
-        // addresses that do share a token, nineteen in twenty are still different: Monge–Elkan stops when they must be.
-        if ((left.StreetTokens & right.StreetTokens) == 0 || TokenSimilarity.TokenSetRatio(a, b) == 0)
+        if ((maskA & maskB) == 0 || TokenSimilarity.TokenSetRatio(a, b) == 0)
         {
             return ComparisonLevel.Different;
         }

@@ -57,6 +57,50 @@ public sealed class RecordComparerTests
         Assert.Equal(expected, levels[(int)MatchField.Street]);
     }
 
+    [Fact]
+    public void Compare_ManyStreetPairs_TokenMasksChangeNoLevel()
+    {
+        // The levels a street pair got before token masks: equal is exact, no common token is different, then
+        // Monge–Elkan with the numbers check (0.95 close, 0.8 loose).
+        static ComparisonLevel Reference(string a, string b)
+        {
+            if (a == b)
+            {
+                return ComparisonLevel.Exact;
+            }
+            if (TokenSimilarity.TokenSetRatio(a, b) == 0)
+            {
+                return ComparisonLevel.Different;
+            }
+            var similarity = TokenSimilarity.MongeElkan(a, b);
+            return similarity >= 0.95 ? (RecordComparer.SameNumbers(a, b) ? ComparisonLevel.Close : ComparisonLevel.Loose)
+                : similarity >= 0.8 ? ComparisonLevel.Loose
+                : ComparisonLevel.Different;
+        }
+        var random = new Random(5);
+        string[] words = ["12", "21", "183", "high", "hihg", "street", "stret", "main", "올림픽로", "올림픽료", "종로구", "apt", "4"];
+        string Address() => string.Join(' ', Enumerable.Range(0, random.Next(1, 6)).Select(_ => words[random.Next(words.Length)]));
+        var comparer = new RecordComparer();
+        var levels = new ComparisonLevel[MatchRecord.FieldCount];
+        var seen = new HashSet<ComparisonLevel>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var a = Address();
+            var b = random.Next(10) == 0 ? a : Address();
+
+            comparer.Compare(Street(a), Street(b), levels);
+
+            Assert.Equal(Reference(a, b), levels[(int)MatchField.Street]);
+            seen.Add(levels[(int)MatchField.Street]);
+        }
+        Assert.Equal(4, seen.Count);
+        // Values without a token have an empty mask: equal ones are still exact.
+        comparer.Compare(Street("  "), Street("  "), levels);
+        Assert.Equal(ComparisonLevel.Exact, levels[(int)MatchField.Street]);
+        comparer.Compare(Street("  "), Street("12 high street"), levels);
+        Assert.Equal(ComparisonLevel.Different, levels[(int)MatchField.Street]);
+    }
+
     private static MatchRecord Street(string street)
     {
         var values = new string?[CanonicalAttributes.Count];
