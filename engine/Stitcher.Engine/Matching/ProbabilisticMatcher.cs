@@ -100,8 +100,12 @@ internal sealed class ProbabilisticMatcher
                 var keyHash = record.KeyHash;
                 List<(int Position, double Weight, ulong Levels)>? hits = null;
                 Span<ComparisonLevel> levels = stackalloc ComparisonLevel[MatchRecord.FieldCount];
-                foreach (var position in positions)
+                for (var p = 0; p < positions.Length; p++)
                 {
+                    // Candidates lie anywhere in a heap of a million records: the ones a few steps ahead are asked
+                    // for from memory while this one is compared.
+                    _index.PrefetchAhead(positions, p);
+                    var position = positions[p];
                     var candidate = _index[position];
                     if (candidate.HasKey(key, keyHash))
                     {

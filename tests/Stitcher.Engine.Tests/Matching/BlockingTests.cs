@@ -98,6 +98,26 @@ public sealed class BlockingTests
         Assert.Equal([9], candidates);
     }
 
+    [Fact]
+    public void PrefetchAhead_AnyPositionsAndStep_ReadsNothingOutOfRange()
+    {
+        var index = new CandidateIndex();
+        for (var i = 0; i < 5; i++)
+        {
+            index.Add(Record($"r{i}", $"john,smith,1980-01-0{i + 1},4011"));
+        }
+        // Positions past the index (a record added after the array was read), negative, and at the ends.
+        int[] positions = [0, 4, 3, 99, -1, 2, 1, 1 << 20];
+
+        for (var at = 0; at <= positions.Length; at++)
+        {
+            index.PrefetchAhead(positions, at);
+        }
+        index.PrefetchAhead([], 0);
+
+        Assert.Equal("r4", index[4].Key);
+    }
+
     private static MatchRecord Record(string key, string csv)
     {
         var parts = csv.Split(',');
