@@ -42,9 +42,9 @@ internal static class Blocking
             var (low, high) = record.GivenCode < record.SurnameCode ? (record.GivenCode, record.SurnameCode) : (record.SurnameCode, record.GivenCode);
             keys[count++] = Mix(Rule.GivenCodeSurnameCode, low, high);
         }
-        if (record.Postcode is not null && record.GivenLatin is { Length: > 0 } given)
+        if (record.Postcode is not null && record.GivenInitial != '\0')
         {
-            keys[count++] = Mix(Rule.PostcodeGivenInitial, Hash(record.Postcode), given[0]);
+            keys[count++] = Mix(Rule.PostcodeGivenInitial, Hash(record.Postcode), record.GivenInitial);
         }
         if (record.DateOfBirth != 0)
         {

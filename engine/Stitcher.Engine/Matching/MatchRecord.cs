@@ -44,9 +44,11 @@ internal sealed class MatchRecord
     public bool HasKey(string key, int keyHash) => KeyHash == keyHash && string.Equals(Key, key, StringComparison.Ordinal);
     public string? GivenName { get; private set; }
     public string? Surname { get; private set; }
-    /// <summary>Latin spelling of the given name (Hangul romanized), for phonetic codes and blocking.</summary>
-    public string? GivenLatin { get; private set; }
-    public string? SurnameLatin { get; private set; }
+    /// <summary>
+    /// First letter of the given name's Latin spelling (Hangul romanized), for blocking; '\0' without a given name.
+    /// The spellings themselves only feed the phonetic codes, so they are not kept: 16 bytes per indexed record.
+    /// </summary>
+    public char GivenInitial { get; init; }
     public ulong GivenCode { get; init; }
     public ulong SurnameCode { get; init; }
     /// <summary>Date of birth as yyyymmdd, 0 when unknown.</summary>
@@ -80,8 +82,6 @@ internal sealed class MatchRecord
     {
         GivenName = pool.Share(GivenName);
         Surname = pool.Share(Surname);
-        GivenLatin = ReferenceEquals(GivenLatin, GivenName) ? GivenName : pool.Share(GivenLatin);
-        SurnameLatin = ReferenceEquals(SurnameLatin, Surname) ? Surname : pool.Share(SurnameLatin);
         City = pool.Share(City);
         Postcode = pool.Share(Postcode);
         State = pool.Share(State);
@@ -99,8 +99,7 @@ internal sealed class MatchRecord
             Key = key,
             GivenName = given,
             Surname = surname,
-            GivenLatin = givenLatin,
-            SurnameLatin = surnameLatin,
+            GivenInitial = givenLatin is { Length: > 0 } ? givenLatin[0] : '\0',
             GivenCode = givenLatin is null ? 0 : DoubleMetaphone.Key(givenLatin),
             SurnameCode = surnameLatin is null ? 0 : DoubleMetaphone.Key(surnameLatin),
             DateOfBirth = ParseDate(Value(normalized, CanonicalAttribute.DateOfBirth)),
