@@ -24,9 +24,8 @@ internal sealed class ProbabilisticMatcher
     private readonly ConcurrentBag<ScoringWorker> _workers = [];
     private IReadOnlyList<Prescored> _prescored = [];
     private int _prescoredNext;
+    // The prescored record being linked, from PrepareForLink until it is indexed.
     private Prescored? _current;
-    // The prescored record being linked, until it is indexed.
-    private Prescored? _linking;
     private readonly double _linkWeight;
     private readonly double _reviewWeight;
 
@@ -160,7 +159,6 @@ internal sealed class ProbabilisticMatcher
         _prescored = batch?.Records ?? [];
         _prescoredNext = 0;
         _current = null;
-        _linking = null;
     }
 
     /// <summary>
@@ -170,7 +168,6 @@ internal sealed class ProbabilisticMatcher
     public MatchRecord PrepareForLink(string key, string?[] normalized)
     {
         _current = null;
-        _linking = null;
         // Records are linked in the order they were scored; one skipped as unchanged leaves its entry behind. An
         // entry is this record only if it was prepared from these very values (a batch may hold two versions of it).
         for (var i = _prescoredNext; i < _prescored.Count; i++)
@@ -179,7 +176,6 @@ internal sealed class ProbabilisticMatcher
             {
                 _prescoredNext = i + 1;
                 _current = _prescored[i];
-                _linking = _current;
                 return _current.Record;
             }
         }
@@ -196,7 +192,6 @@ internal sealed class ProbabilisticMatcher
     public void FindMatches(MatchRecord record, List<MatchEvidence> matches)
     {
         var prescored = _current is not null && ReferenceEquals(_current.Record, record) ? _current : null;
-        _current = null;
         if (prescored is not null)
         {
             _index.Candidates(prescored.Keys.Span, _candidates);
@@ -401,8 +396,8 @@ internal sealed class ProbabilisticMatcher
             _replaced[previous] = true;
             _index.Remove(previous);
         }
-        var position = _linking is not null && ReferenceEquals(_linking.Record, record) ? _index.Add(record, _linking.Keys.Span) : _index.Add(record);
-        _linking = null;
+        var position = _current is not null && ReferenceEquals(_current.Record, record) ? _index.Add(record, _current.Keys.Span) : _index.Add(record);
+        _current = null;
         _replaced.Add(false);
         _positionByKey[record.Key] = position;
     }
