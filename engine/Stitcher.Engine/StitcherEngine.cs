@@ -1089,10 +1089,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             Pending.Add(record);
             Position = record.End;
             ChannelSummary.RecordsRead++;
-            if (Pending.Count + Malformed.Count >= _engine._options.BatchSize)
-            {
-                Commit();
-            }
+            CommitWhenFull();
         }
 
         public void OnMalformed(in MalformedRow row)
@@ -1101,9 +1098,14 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             ChannelSummary.RecordsRejected++;
             Position = row.End;
             Malformed.Add(row);
+            CommitWhenFull();
+        }
+
+        // Unreadable rows count too: a file of them is committed batch by batch, not held in memory to its end.
+        private void CommitWhenFull()
+        {
             if (Pending.Count + Malformed.Count >= _engine._options.BatchSize)
             {
-                // A file of unreadable rows is committed batch by batch too, not held in memory to its end.
                 Commit();
             }
         }
