@@ -164,7 +164,7 @@ internal sealed class DeadLetterWriter : IDisposable
                     // Not one of ours (edited by hand, written by another tool): nothing to learn from it.
                     return;
                 }
-                var kindName = root.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String ? kind.GetString() ?? "" : "";
+                var kindName = StringProperty(root, "kind");
                 if (kindName == SourceRestarted)
                 {
                     Forget(name);
@@ -172,7 +172,7 @@ internal sealed class DeadLetterWriter : IDisposable
                 }
                 if (kindName == FileRejected)
                 {
-                    RejectedFiles.Add((name, root.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String ? reason.GetString() ?? "" : ""));
+                    RejectedFiles.Add((name, StringProperty(root, "reason")));
                     return;
                 }
                 if (number <= 0)
@@ -180,7 +180,7 @@ internal sealed class DeadLetterWriter : IDisposable
                     // A record given through the API: never skipped.
                     return;
                 }
-                var fieldName = root.TryGetProperty("field", out var field) && field.ValueKind == JsonValueKind.String ? field.GetString() ?? "" : "";
+                var fieldName = StringProperty(root, "field");
                 var through = Lines.GetValueOrDefault(name);
                 if (number > through)
                 {
@@ -197,5 +197,9 @@ internal sealed class DeadLetterWriter : IDisposable
                 // Half a line from a killed process: nothing to learn from it.
             }
         }
+
+        // A string property of an entry, "" when it is missing or not a string.
+        private static string StringProperty(JsonElement entry, string name) =>
+            entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
     }
 }
