@@ -42,7 +42,7 @@ internal sealed partial class KeyValueStore : IDisposable
         Recovered = System.IO.Directory.Exists(checkpointDirectory) && System.IO.Directory.EnumerateFileSystemEntries(checkpointDirectory).Any();
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
-            LogDevice = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false),
+            LogDevice = new FileLogDevice(Path.Combine(directory, "hlog.log")),
             IndexSize = indexSizeBytes,
             MemorySize = memorySizeBytes,
             PageSize = pageSizeBytes,
