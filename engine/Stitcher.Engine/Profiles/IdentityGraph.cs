@@ -43,6 +43,9 @@ internal sealed class IdentityGraph
     private readonly IReadOnlyList<IdentifierRule> _rules;
     private readonly Dictionary<string, StoredProfile> _dirtyProfiles = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredIdentifier> _identifierCache = new(StringComparer.Ordinal);
+    // Profiles read from the store while one record is linked: finding that a candidate's profile exists and then
+    // loading it is one read (from disk, once the log outgrows memory), not two. Emptied when the record is linked.
+    private readonly Dictionary<string, StoredProfile> _readForLink = new(StringComparer.Ordinal);
     private readonly NameComparator _names = new();
     private readonly List<string> _candidateIds = new(8);
     private readonly Dictionary<string, double> _strength = new(StringComparer.Ordinal);
@@ -126,6 +129,7 @@ internal sealed class IdentityGraph
         _candidateIds.Clear();
         _strength.Clear();
         _recordIdentifiers.Clear();
+        _readForLink.Clear();
         record.Evidence.Clear();
         var person = PersonSketch.Of(record.Normalized);
         for (var i = 0; i < _rules.Count; i++)
@@ -284,6 +288,7 @@ internal sealed class IdentityGraph
             _matcher!.Add(matchRecord);
         }
         _dirtyProfiles[profile.Id] = profile;
+        _readForLink.Clear();
         outcome.ChangedProfiles.Add(profile.Id);
         outcome.RecordsLinked++;
         if (_resplit.Count > 0)
@@ -649,6 +654,7 @@ internal sealed class IdentityGraph
     {
         _matcher?.DiscardPrescored();
         _dirtyProfiles.Clear();
+        _readForLink.Clear();
         _created.Clear();
         _lifecycle.Clear();
         _identifierCache.Clear();
@@ -761,11 +767,24 @@ internal sealed class IdentityGraph
             visit(profile);
         });
 
-    private bool ProfileExists(string profileId) => _dirtyProfiles.ContainsKey(profileId) || _store.Contains(StoreKeys.Profile(profileId));
+    /// <summary>Whether the profile exists; one that does is kept for <see cref="LoadProfile"/> while the record is linked.</summary>
+    private bool ProfileExists(string profileId)
+    {
+        if (_dirtyProfiles.ContainsKey(profileId) || _readForLink.ContainsKey(profileId))
+        {
+            return true;
+        }
+        if (!ReadProfile(profileId, out var profile))
+        {
+            return false;
+        }
+        _readForLink[profileId] = profile;
+        return true;
+    }
 
     private bool TryLoadProfile(string profileId, out StoredProfile profile)
     {
-        if (_dirtyProfiles.TryGetValue(profileId, out profile!))
+        if (_dirtyProfiles.TryGetValue(profileId, out profile!) || _readForLink.TryGetValue(profileId, out profile!))
         {
             return true;
         }
@@ -774,7 +793,7 @@ internal sealed class IdentityGraph
 
     private StoredProfile LoadProfile(string profileId)
     {
-        if (_dirtyProfiles.TryGetValue(profileId, out var cached))
+        if (_dirtyProfiles.TryGetValue(profileId, out var cached) || _readForLink.TryGetValue(profileId, out cached))
         {
             return cached;
         }
@@ -819,6 +838,7 @@ internal sealed class IdentityGraph
     private void Retire(string retiredId, string survivorId, LinkOutcome outcome)
     {
         _dirtyProfiles.Remove(retiredId);
+        _readForLink.Remove(retiredId);
         _store.Delete(StoreKeys.Profile(retiredId));
         _store.Write(StoreKeys.Alias(retiredId), survivorId);
         outcome.ChangedProfiles.Remove(retiredId);
