@@ -23,6 +23,7 @@ public sealed class MatchModel
     };
 
     private double[]? _weights;
+    private double[] _bestWeights = [];
     private SharedValues? _shared;
     private FieldParameters[] _byField = [];
     private double _priorLogOdds;
@@ -63,13 +64,20 @@ public sealed class MatchModel
     public double Weight(MatchField field, ComparisonLevel level) => Weights()[((int)field * LevelCount) + (int)level];
 
     /// <summary>Total match weight of a comparison vector, with term-frequency adjustments for exact name matches.</summary>
-    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a)
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) => Score(levels, a, open: 0);
+
+    /// <summary>
+    /// <see cref="Score(ReadOnlySpan{ComparisonLevel}, MatchRecord)"/> with the fields in <paramref name="open"/> (bits by
+    /// <see cref="MatchField"/>, their levels not yet known) at their best weight: the most the pair can score once they
+    /// are compared. With none open it is the score itself, summed in the same order.
+    /// </summary>
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a, int open)
     {
         var weights = Weights();
         var total = _priorLogOdds;
         for (var f = 0; f < levels.Length; f++)
         {
-            total += weights[(f * LevelCount) + (int)levels[f]];
+            total += ((open >> f) & 1) != 0 ? _bestWeights[f] : weights[(f * LevelCount) + (int)levels[f]];
         }
         if (levels[(int)MatchField.Surname] == ComparisonLevel.Exact)
         {
@@ -157,6 +165,16 @@ public sealed class MatchModel
         }
         _priorLogOdds = Math.Log2(Prior / (1 - Prior));
         _byField = byField;
+        var best = new double[MatchRecord.FieldCount];
+        for (var f = 0; f < best.Length; f++)
+        {
+            best[f] = weights[f * LevelCount];
+            for (var l = 1; l < LevelCount; l++)
+            {
+                best[f] = Math.Max(best[f], weights[(f * LevelCount) + l]);
+            }
+        }
+        _bestWeights = best;
         _weights = weights;
         return weights;
     }

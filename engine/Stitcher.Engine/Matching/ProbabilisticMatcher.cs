@@ -26,6 +26,7 @@ internal sealed class ProbabilisticMatcher
     private int _prescoredNext;
     // The prescored record being linked, from PrepareForLink until it is indexed.
     private Prescored? _current;
+    private const double BoundSlack = 1e-9;
     private readonly double _linkWeight;
     private readonly double _reviewWeight;
 
@@ -110,8 +111,7 @@ internal sealed class ProbabilisticMatcher
                     {
                         continue;
                     }
-                    worker.Comparer.Compare(candidate, record, levels);
-                    var weight = _model.Score(levels, record);
+                    var weight = ScorePair(worker.Comparer, candidate, record, levels);
                     if (weight >= _reviewWeight)
                     {
                         (hits ??= []).Add((position, weight, Pack(levels)));
@@ -229,8 +229,7 @@ internal sealed class ProbabilisticMatcher
                     continue;
                 }
                 PairsScored++;
-                _comparer.Compare(candidate, record, levels);
-                weight = _model.Score(levels, record);
+                weight = ScorePair(_comparer, candidate, record, levels);
                 if (weight < _reviewWeight)
                 {
                     continue;
@@ -250,6 +249,23 @@ internal sealed class ProbabilisticMatcher
                 conflict ? "linked by the model, but names differ or nothing personal agrees (household, twins, neighbours)" : "in the review band"));
             PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
         }
+    }
+
+    /// <summary>
+    /// The pair's weight, its levels in <paramref name="levels"/>; or negative infinity, its street and email not
+    /// compared, when the other fields leave it below the review band even if those turned out exact. A pair that
+    /// can reach the band gets exactly the weight scoring every field gives.
+    /// </summary>
+    private double ScorePair(RecordComparer comparer, MatchRecord candidate, MatchRecord record, Span<ComparisonLevel> levels)
+    {
+        var open = comparer.CompareCheap(candidate, record, levels);
+        // The bound is summed in another order than the score; the slack keeps rounding from ever dropping a pair.
+        if (open != 0 && _model.Score(levels, record, open) < _reviewWeight - BoundSlack)
+        {
+            return double.NegativeInfinity;
+        }
+        RecordComparer.CompareCostly(candidate, record, levels, open);
+        return _model.Score(levels, record);
     }
 
     private static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)

@@ -27,7 +27,18 @@ internal sealed class RecordComparer
     private readonly Dictionary<(string, string), ComparisonLevel> _surnames = new(PairComparer.Instance);
     private readonly Dictionary<(string, string), ComparisonLevel> _cities = new(PairComparer.Instance);
 
-    public void Compare(MatchRecord a, MatchRecord b, Span<ComparisonLevel> levels)
+    /// <summary>The fields <see cref="CompareCheap"/> may leave open, as bits by <see cref="MatchField"/>: street and email.</summary>
+    public const int CostlyFields = (1 << (int)MatchField.Street) | (1 << (int)MatchField.Email);
+
+    public void Compare(MatchRecord a, MatchRecord b, Span<ComparisonLevel> levels) => CompareCostly(a, b, levels, CompareCheap(a, b, levels));
+
+    /// <summary>
+    /// Compares every field but the street and the email where both records have one that needs reading (whose level
+    /// is then not set): returns those left open, as bits of <see cref="CostlyFields"/>, for <see cref="CompareCostly"/>.
+    /// Most candidate pairs are different people, and what the cheap fields say is then often enough to tell that the
+    /// pair cannot reach the review band whatever its street and email.
+    /// </summary>
+    public int CompareCheap(MatchRecord a, MatchRecord b, Span<ComparisonLevel> levels)
     {
         levels[(int)MatchField.GivenName] = a.GivenName is null || b.GivenName is null
             ? ComparisonLevel.Missing
@@ -49,7 +60,6 @@ internal sealed class RecordComparer
             }
         }
         levels[(int)MatchField.DateOfBirth] = DateComparator.Compare(a.DateOfBirth, b.DateOfBirth);
-        levels[(int)MatchField.Street] = CompareStreet(a, b);
         levels[(int)MatchField.City] = a.City is null || b.City is null
             ? ComparisonLevel.Missing
             : Cached(_cities, a.City, b.City, static (_, x, y) => CompareText(x, y, CityClose, CityLoose));
@@ -59,12 +69,45 @@ internal sealed class RecordComparer
         levels[(int)MatchField.State] = a.State is null || b.State is null
             ? ComparisonLevel.Missing
             : a.State == b.State ? ComparisonLevel.Exact : ComparisonLevel.Different;
-        levels[(int)MatchField.Email] = a.Email is null || b.Email is null
-            ? ComparisonLevel.Missing
-            : EmailComparator.Compare(a.Email, b.Email);
         levels[(int)MatchField.Phone] = ComparePhone(a.Phone, b.Phone);
         levels[(int)MatchField.NationalId] = CompareIdentifier(a.NationalId, b.NationalId);
+        var open = 0;
+        if (a.Street is null || b.Street is null || DisjointStreetTokens(a, b))
+        {
+            // Known without reading either street: missing, or no token in common.
+            levels[(int)MatchField.Street] = CompareStreet(a, b);
+        }
+        else
+        {
+            open |= 1 << (int)MatchField.Street;
+        }
+        if (a.Email is null || b.Email is null)
+        {
+            levels[(int)MatchField.Email] = ComparisonLevel.Missing;
+        }
+        else
+        {
+            open |= 1 << (int)MatchField.Email;
+        }
+        return open;
     }
+
+    /// <summary>Sets the levels of the fields <see cref="CompareCheap"/> left open (<paramref name="open"/>).</summary>
+    public static void CompareCostly(MatchRecord a, MatchRecord b, Span<ComparisonLevel> levels, int open)
+    {
+        if ((open & (1 << (int)MatchField.Street)) != 0)
+        {
+            levels[(int)MatchField.Street] = CompareStreet(a, b);
+        }
+        if ((open & (1 << (int)MatchField.Email)) != 0)
+        {
+            levels[(int)MatchField.Email] = EmailComparator.Compare(a.Email!, b.Email!);
+        }
+    }
+
+    /// <summary>Streets with token masks that share no bit: two different streets (equal streets have equal masks).</summary>
+    private static bool DisjointStreetTokens(MatchRecord a, MatchRecord b) =>
+        (a.StreetTokens & b.StreetTokens) == 0 && a.StreetTokens != 0 && b.StreetTokens != 0;
 
     private ComparisonLevel CompareGiven(string a, string b) =>
         Cached(_givenNames, a, b, static (names, x, y) => names.Compare(x, y));
@@ -116,8 +159,7 @@ internal sealed class RecordComparer
         // streets have equal masks, so two masks with tokens but no common bit are two different streets. The token
         // set check tells the rest, at a fifth of the cost of Monge–Elkan. Of the addresses that do share a token,
         // nineteen in twenty are still different: Monge–Elkan stops when they must be.
-        var (maskA, maskB) = (left.StreetTokens, right.StreetTokens);
-        if ((maskA & maskB) == 0 && maskA != 0 && maskB != 0)
+        if (DisjointStreetTokens(left, right))
         {
             return ComparisonLevel.Different;
         }
@@ -125,7 +167,7 @@ internal sealed class RecordComparer
         {
             return ComparisonLevel.Exact;
         }
-        if ((maskA & maskB) == 0 || TokenSimilarity.TokenSetRatio(a, b) == 0)
+        if ((left.StreetTokens & right.StreetTokens) == 0 || TokenSimilarity.TokenSetRatio(a, b) == 0)
         {
             return ComparisonLevel.Different;
         }

@@ -101,6 +101,60 @@ public sealed class RecordComparerTests
         Assert.Equal(ComparisonLevel.Different, levels[(int)MatchField.Street]);
     }
 
+    [Fact]
+    public void CompareCheap_ManyPairs_BoundNeverBelowTheScoreAndTheCostlyFieldsCompleteTheLevels()
+    {
+        // Scoring skips a pair's street and email when the bound (those two at their best weight) is below the review
+        // band: that is only right if the bound is never below the score, and if the two halves give every level.
+        var model = new MatchModel { Prior = 0.01 };
+        foreach (var field in Enum.GetValues<MatchField>())
+        {
+            model.Fields[field.ToString()] = new FieldParameters { M = [0, 0.05, 0.05, 0.1, 0.8], U = [0, 0.8, 0.1, 0.05, 0.05] };
+        }
+        var random = new Random(11);
+        string?[] streets = [null, "12 high street", "12 hihg street", "21 high street", "183 main street", "종로구 올림픽로 183", "종로구 올림픽로 18"];
+        string?[] emails = [null, "ann.lee@example.com", "ann.le@example.com", "bob@example.org", "minjun.kim@example.kr"];
+        string?[] names = [null, "ann", "anne", "bob", "민준", "minjun"];
+        MatchRecord Record(int i)
+        {
+            var values = new string?[CanonicalAttributes.Count];
+            values[(int)CanonicalAttribute.GivenName] = names[random.Next(names.Length)];
+            values[(int)CanonicalAttribute.Surname] = names[random.Next(names.Length)];
+            values[(int)CanonicalAttribute.DateOfBirth] = random.Next(3) == 0 ? null : $"19{80 + random.Next(3)}-01-0{1 + random.Next(2)}";
+            values[(int)CanonicalAttribute.Street] = streets[random.Next(streets.Length)];
+            values[(int)CanonicalAttribute.Email] = emails[random.Next(emails.Length)];
+            return MatchRecord.From("r" + i, values);
+        }
+        var comparer = new RecordComparer();
+        var full = new ComparisonLevel[MatchRecord.FieldCount];
+        var cheap = new ComparisonLevel[MatchRecord.FieldCount];
+        var (opened, tight) = (0, 0);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var (a, b) = (Record(i), Record(-i));
+            comparer.Compare(a, b, full);
+            var score = model.Score(full, b);
+
+            var open = comparer.CompareCheap(a, b, cheap);
+            var bound = model.Score(cheap, b, open);
+            RecordComparer.CompareCostly(a, b, cheap, open);
+
+            Assert.True(cheap.AsSpan().SequenceEqual(full), $"{a.Street} / {b.Street}, {a.Email} / {b.Email}");
+            Assert.Equal(0, open & ~RecordComparer.CostlyFields);
+            if (open == 0)
+            {
+                Assert.Equal(score, bound);
+                continue;
+            }
+            opened++;
+            Assert.True(bound >= score - 1e-9, $"bound {bound} below score {score}");
+            tight += Math.Abs(bound - score) < 1e-9 ? 1 : 0;
+        }
+        // Both kinds happen: pairs left open, and open pairs whose street and email came out at their best.
+        Assert.InRange(opened, 5_000, 19_000);
+        Assert.InRange(tight, 100, opened - 100);
+    }
+
     private static MatchRecord Street(string street)
     {
         var values = new string?[CanonicalAttributes.Count];
