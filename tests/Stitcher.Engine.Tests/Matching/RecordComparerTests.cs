@@ -137,7 +137,10 @@ public sealed class RecordComparerTests
 
             var open = comparer.CompareCheap(a, b, cheap);
             var bound = model.Score(cheap, b, open);
-            RecordComparer.CompareCostly(a, b, cheap, open);
+            // Scoring compares the street first, then bounds again with only the email open.
+            RecordComparer.CompareCostly(a, b, cheap, open & (1 << (int)MatchField.Street));
+            var emailBound = model.Score(cheap, b, open & (1 << (int)MatchField.Email));
+            RecordComparer.CompareCostly(a, b, cheap, open & (1 << (int)MatchField.Email));
 
             Assert.True(cheap.AsSpan().SequenceEqual(full), $"{a.Street} / {b.Street}, {a.Email} / {b.Email}");
             Assert.Equal(0, open & ~RecordComparer.CostlyFields);
@@ -148,6 +151,7 @@ public sealed class RecordComparerTests
             }
             opened++;
             Assert.True(bound >= score - 1e-9, $"bound {bound} below score {score}");
+            Assert.True(emailBound >= score - 1e-9 && emailBound <= bound + 1e-9, $"email bound {emailBound}, bound {bound}, score {score}");
             tight += Math.Abs(bound - score) < 1e-9 ? 1 : 0;
         }
         // Both kinds happen: pairs left open, and open pairs whose street and email came out at their best.
