@@ -50,19 +50,20 @@ internal static class Blocking
         {
             keys[count++] = Mix(Rule.BirthDate, (ulong)record.DateOfBirth, 0);
         }
-        if (record.NationalId is not null)
+        if (record.HasNationalId)
         {
             keys[count++] = Mix(Rule.NationalId, Hash(record.NationalId), 0);
         }
-        if (record.Email is not null)
+        if (record.HasEmail)
         {
-            var at = record.Email.IndexOf('@');
-            var local = at > 0 ? record.Email.AsSpan(0, at) : record.Email.AsSpan();
+            var email = record.Email;
+            var at = email.IndexOf('@');
+            var local = at > 0 ? email[..at] : email;
             keys[count++] = Mix(Rule.EmailLocalPart, Hash(local), 0);
         }
         if (record.Phone is { Length: >= 7 } phone)
         {
-            keys[count++] = Mix(Rule.PhoneSubscriber, Hash(phone.AsSpan(phone.Length - 7)), 0);
+            keys[count++] = Mix(Rule.PhoneSubscriber, Hash(phone[^7..]), 0);
         }
         if (record.SurnameCode != 0 && record.Postcode is not null)
         {
@@ -72,7 +73,7 @@ internal static class Blocking
         {
             keys[count++] = Mix(Rule.GivenCodeBirthDate, record.GivenCode, (ulong)record.DateOfBirth);
         }
-        if (record.Street is not null && record.Postcode is not null)
+        if (record.HasStreet && record.Postcode is not null)
         {
             keys[count++] = Mix(Rule.StreetPostcode, Hash(record.Street), Hash(record.Postcode));
         }

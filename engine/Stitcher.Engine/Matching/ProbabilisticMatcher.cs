@@ -19,6 +19,7 @@ internal sealed class ProbabilisticMatcher
     private readonly Dictionary<string, int> _positionByKey = new(StringComparer.Ordinal);
     private readonly List<int> _candidates = [];
     private readonly ValuePool _values = new();
+    private readonly TextArena _text = new();
 
     // Scoring workers outlive a batch, so that what their comparers remember carries over to the next one.
     private readonly ConcurrentBag<ScoringWorker> _workers = [];
@@ -414,7 +415,7 @@ internal sealed class ProbabilisticMatcher
     /// <summary>Indexes a record; a new version replaces the old one.</summary>
     public void Add(MatchRecord record)
     {
-        record.ShareValues(_values);
+        record.ShareValues(_values, _text);
         if (_positionByKey.TryGetValue(record.Key, out var previous))
         {
             _replaced[previous] = true;

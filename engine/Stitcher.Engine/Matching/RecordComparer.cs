@@ -69,10 +69,12 @@ internal sealed class RecordComparer
         levels[(int)MatchField.State] = a.State is null || b.State is null
             ? ComparisonLevel.Missing
             : a.State == b.State ? ComparisonLevel.Exact : ComparisonLevel.Different;
-        levels[(int)MatchField.Phone] = ComparePhone(a.Phone, b.Phone);
-        levels[(int)MatchField.NationalId] = CompareIdentifier(a.NationalId, b.NationalId);
+        levels[(int)MatchField.Phone] = a.HasPhone && b.HasPhone ? ComparePhone(a.Phone, b.Phone) : ComparisonLevel.Missing;
+        levels[(int)MatchField.NationalId] = a.HasNationalId && b.HasNationalId
+            ? CompareIdentifier(a.NationalId, b.NationalId)
+            : ComparisonLevel.Missing;
         var open = 0;
-        if (a.Street is null || b.Street is null || DisjointStreetTokens(a, b))
+        if (!a.HasStreet || !b.HasStreet || DisjointStreetTokens(a, b))
         {
             // Known without reading either street: missing, or no token in common.
             levels[(int)MatchField.Street] = CompareStreet(a, b);
@@ -81,7 +83,7 @@ internal sealed class RecordComparer
         {
             open |= 1 << (int)MatchField.Street;
         }
-        if (a.Email is null || b.Email is null)
+        if (!a.HasEmail || !b.HasEmail)
         {
             levels[(int)MatchField.Email] = ComparisonLevel.Missing;
         }
@@ -101,7 +103,7 @@ internal sealed class RecordComparer
         }
         if ((open & (1 << (int)MatchField.Email)) != 0)
         {
-            levels[(int)MatchField.Email] = EmailComparator.Compare(a.Email!, b.Email!);
+            levels[(int)MatchField.Email] = EmailComparator.Compare(a.Email, b.Email);
         }
     }
 
@@ -149,11 +151,12 @@ internal sealed class RecordComparer
 
     private static ComparisonLevel CompareStreet(MatchRecord left, MatchRecord right)
     {
-        var (a, b) = (left.Street, right.Street);
-        if (a is null || b is null)
+        if (!left.HasStreet || !right.HasStreet)
         {
             return ComparisonLevel.Missing;
         }
+        var a = left.Street;
+        var b = right.Street;
         // Most compared addresses share no token at all (seven in ten in a 300k backfill): their token masks tell
         // most of them apart before the candidate's street is read (a cache miss at a million records); equal
         // streets have equal masks, so two masks with tokens but no common bit are two different streets. The token
@@ -163,7 +166,7 @@ internal sealed class RecordComparer
         {
             return ComparisonLevel.Different;
         }
-        if (a == b)
+        if (a.SequenceEqual(b))
         {
             return ComparisonLevel.Exact;
         }
@@ -235,18 +238,14 @@ internal sealed class RecordComparer
     }
 
     /// <summary>E.164 numbers: the same subscriber number under another prefix is close; one typo is loose.</summary>
-    private static ComparisonLevel ComparePhone(string? a, string? b)
+    private static ComparisonLevel ComparePhone(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        if (a is null || b is null)
-        {
-            return ComparisonLevel.Missing;
-        }
-        if (a == b)
+        if (a.SequenceEqual(b))
         {
             return ComparisonLevel.Exact;
         }
         const int Subscriber = 7;
-        if (a.Length >= Subscriber && b.Length >= Subscriber && a.AsSpan(a.Length - Subscriber).SequenceEqual(b.AsSpan(b.Length - Subscriber)))
+        if (a.Length >= Subscriber && b.Length >= Subscriber && a[^Subscriber..].SequenceEqual(b[^Subscriber..]))
         {
             return ComparisonLevel.Close;
         }
@@ -254,13 +253,9 @@ internal sealed class RecordComparer
     }
 
     /// <summary>Typed identifiers such as a national id: one typo is close, two are loose.</summary>
-    private static ComparisonLevel CompareIdentifier(string? a, string? b)
+    private static ComparisonLevel CompareIdentifier(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        if (a is null || b is null)
-        {
-            return ComparisonLevel.Missing;
-        }
-        if (a == b)
+        if (a.SequenceEqual(b))
         {
             return ComparisonLevel.Exact;
         }
