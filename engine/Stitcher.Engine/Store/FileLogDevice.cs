@@ -13,9 +13,10 @@ namespace Stitcher.Engine.Store;
 /// FASTER's managed device on Linux reads with <c>O_DIRECT</c> and hands every read to the thread pool, where the
 /// linking thread then waits behind the scoring work for it: at 10M records, with most of the log on disk, linking
 /// spent half its time waiting for reads of identifiers and profiles. Here a read of a page the OS still caches is a
-/// memory copy on the caller's thread. The page cache belongs to the OS, not to the process: it is given back under
-/// memory pressure and does not count towards the process's working set. FASTER only reads from disk below its head
-/// address, which it has flushed first, so a read never sees a page before its write completed.
+/// memory copy on the caller's thread. The page cache is the kernel's: it is not part of the process's resident set,
+/// and the kernel reclaims it under memory pressure (a container's memory limit does count it, as reclaimable).
+/// FASTER only reads from disk below its head address, which it has flushed first, so a read never sees a page
+/// before its write completed. Disposing waits for page writes still queued.
 /// </remarks>
 internal sealed class FileLogDevice : StorageDeviceBase
 {
@@ -23,6 +24,8 @@ internal sealed class FileLogDevice : StorageDeviceBase
 
     private readonly ConcurrentDictionary<int, SafeFileHandle> _segments = new();
     private readonly Lock _opening = new();
+    private int _pendingWrites;
+    private volatile bool _disposed;
 
     public FileLogDevice(string fileName)
         : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
@@ -50,8 +53,9 @@ internal sealed class FileLogDevice : StorageDeviceBase
                 read += count;
             }
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // FASTER registered the read as pending before asking: it must hear back, or completing it would wait forever.
             errorCode = ErrorCode(e);
             read = 0;
         }
@@ -62,6 +66,7 @@ internal sealed class FileLogDevice : StorageDeviceBase
         DeviceIOCompletionCallback callback, object context)
     {
         HandleCapacity(segmentId);
+        Interlocked.Increment(ref _pendingWrites);
         ThreadPool.UnsafeQueueUserWorkItem(new PageWrite(this, sourceAddress, segmentId, destinationAddress, numBytesToWrite, callback, context), preferLocal: false);
     }
 
@@ -71,7 +76,14 @@ internal sealed class FileLogDevice : StorageDeviceBase
         {
             handle.Dispose();
         }
-        File.Delete(GetSegmentFilename(FileName, segment));
+        try
+        {
+            File.Delete(GetSegmentFilename(FileName, segment));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // FASTER no longer needs the segment; a file left behind (still open elsewhere) only takes disk space.
+        }
     }
 
     public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result)
@@ -84,6 +96,11 @@ internal sealed class FileLogDevice : StorageDeviceBase
 
     public override void Dispose()
     {
+        // A page write still queued would otherwise run after this returns, and reopen the segment to write to it.
+        // Those queued before complete; one that comes after fails (and one racing with this is waited for too).
+        AwaitPendingWrites();
+        _disposed = true;
+        AwaitPendingWrites();
         foreach (var segment in _segments.Keys)
         {
             if (_segments.TryRemove(segment, out var handle))
@@ -93,19 +110,31 @@ internal sealed class FileLogDevice : StorageDeviceBase
         }
     }
 
+    private void AwaitPendingWrites()
+    {
+        var wait = new SpinWait();
+        while (Volatile.Read(ref _pendingWrites) > 0)
+        {
+            wait.SpinOnce(sleep1Threshold: 20);
+        }
+    }
+
     private SafeFileHandle Segment(int segmentId)
     {
         if (_segments.TryGetValue(segmentId, out var handle))
         {
             return handle;
         }
+        ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_opening)
         {
             if (!_segments.TryGetValue(segmentId, out handle))
             {
                 // Write-through: a page FASTER was told is written survives a power cut, not only a killed process.
+                // Asynchronous: on Windows a handle without it does one I/O at a time, and a read would wait for a
+                // page write; the synchronous RandomAccess calls work on it all the same.
                 handle = File.OpenHandle(GetSegmentFilename(FileName, segmentId), FileMode.OpenOrCreate, FileAccess.ReadWrite,
-                    FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough);
+                    FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough | FileOptions.Asynchronous);
                 _segments[segmentId] = handle;
             }
             return handle;
@@ -125,11 +154,19 @@ internal sealed class FileLogDevice : StorageDeviceBase
             {
                 RandomAccess.Write(device.Segment(segmentId), new ReadOnlySpan<byte>((void*)source, checked((int)length)), (long)destination);
             }
-            catch (Exception e) when (e is IOException or ObjectDisposedException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // Reported to FASTER, which logs it and fails the flush: a thread-pool thread must not throw.
                 errorCode = ErrorCode(e);
             }
-            callback(errorCode, errorCode == 0 ? length : 0, context);
+            try
+            {
+                callback(errorCode, errorCode == 0 ? length : 0, context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref device._pendingWrites);
+            }
         }
     }
 }

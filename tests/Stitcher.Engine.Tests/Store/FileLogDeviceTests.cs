@@ -28,10 +28,7 @@ public sealed class FileLogDeviceTests : IDisposable
     public void Read_PagesWrittenIntoTwoSegments_ComeBackByteForByteBeforeReadAsyncReturns()
     {
         var page = _buffer.AsSpan(0, 8192);
-        for (var i = 0; i < page.Length; i++)
-        {
-            page[i] = (byte)(i * 7 + 3);
-        }
+        new Random(5).NextBytes(page);
         Write(0, 8192);
         // The second page starts the second segment.
         page.Reverse();
@@ -42,10 +39,10 @@ public sealed class FileLogDeviceTests : IDisposable
 
         Assert.True(File.Exists(Path.Combine(_temp.Path, "log", "hlog.log.0")));
         Assert.True(File.Exists(Path.Combine(_temp.Path, "log", "hlog.log.1")));
-        Assert.Equal((0u, 4096u), ReadNow(SegmentBytes + 4096, SegmentBytes, 4096));
-        Assert.True(_buffer.AsSpan(SegmentBytes, 4096).SequenceEqual(expectedSecond.AsSpan(4096)));
-        Assert.Equal((0u, 512u), ReadNow(1024, SegmentBytes, 512));
-        Assert.True(_buffer.AsSpan(SegmentBytes, 512).SequenceEqual(expectedFirst.AsSpan(1024, 512)));
+        Assert.Equal((0u, 4000u), ReadNow(SegmentBytes + 4100, SegmentBytes, 4000));
+        Assert.True(_buffer.AsSpan(SegmentBytes, 4000).SequenceEqual(expectedSecond.AsSpan(4100, 4000)));
+        Assert.Equal((0u, 500u), ReadNow(1037, SegmentBytes, 500));
+        Assert.True(_buffer.AsSpan(SegmentBytes, 500).SequenceEqual(expectedFirst.AsSpan(1037, 500)));
     }
 
     [Fact]
@@ -75,6 +72,32 @@ public sealed class FileLogDeviceTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_temp.Path, "log", "hlog.log.1")));
         Assert.Equal((0u, 512u), ReadNow(SegmentBytes, 4096, 512));
         Assert.True(_buffer.AsSpan(4096, 512).IndexOfAnyExcept((byte)2) < 0);
+    }
+
+    [Fact]
+    public void Dispose_PageWritesStillQueued_FinishBeforeItReturnsAndNoneComeAfter()
+    {
+        new Random(9).NextBytes(_buffer);
+        var (completed, failed) = (0, 0);
+        const int Writes = 16;
+        for (var i = 0; i < Writes; i++)
+        {
+            _device.WriteAsync(Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0), (ulong)i * 8192, 8192, (code, _, _) =>
+            {
+                Interlocked.Increment(ref code == 0 ? ref completed : ref failed);
+            }, null);
+        }
+
+        _device.Dispose();
+
+        Assert.Equal((Writes, 0), (Volatile.Read(ref completed), Volatile.Read(ref failed)));
+        Assert.True(File.ReadAllBytes(Path.Combine(_temp.Path, "log", "hlog.log.1")).AsSpan(8192 * 7, 8192).SequenceEqual(_buffer.AsSpan(0, 8192)));
+        // A write after disposal fails instead of reopening the segment.
+        uint? late = null;
+        _device.WriteAsync(Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0), 3 * SegmentBytes, 512, (code, _, _) => late = code, null);
+        SpinWait.SpinUntil(() => late is not null, TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0u, late);
+        Assert.False(File.Exists(Path.Combine(_temp.Path, "log", "hlog.log.3")));
     }
 
     private void Write(ulong address, uint length)
