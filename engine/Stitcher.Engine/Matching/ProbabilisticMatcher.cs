@@ -27,7 +27,6 @@ internal sealed class ProbabilisticMatcher
     private int _prescoredNext;
     // The prescored record being linked, from PrepareForLink until it is indexed.
     private Prescored? _current;
-    private const double BoundSlack = 1e-9;
     private readonly double _linkWeight;
     private readonly double _reviewWeight;
 
@@ -263,8 +262,10 @@ internal sealed class ProbabilisticMatcher
         var open = comparer.CompareCheap(candidate, record, levels);
         while (open != 0)
         {
-            // The bound is summed in another order than the score; the slack keeps rounding from ever dropping a pair.
-            if (_model.Score(levels, record, open) < _reviewWeight - BoundSlack)
+            // The bound adds the same terms in the same order as the score, the open ones no smaller: floating-point
+            // addition never decreases when a term grows, so it is never below the score, and no pair that reaches
+            // the band is dropped.
+            if (_model.Score(levels, record, open) < _reviewWeight)
             {
                 return double.NegativeInfinity;
             }

@@ -45,6 +45,76 @@ public sealed class ProbabilisticMatcherTests
         Assert.Equal(expected, ProbabilisticMatcher.HasPersonalEvidence(levels));
     }
 
+    [Fact]
+    public void FindMatches_RandomRecordsPrescoredOrNot_FindExactlyThePairsScoringEveryFieldPutsInTheReviewBand()
+    {
+        // Scoring stops comparing a pair once its other fields leave it below the review band whatever its street and
+        // email. This model makes that bound easy to get wrong: name term frequencies, and an email whose exact agreement
+        // weighs less than a disagreement (so its best level is not exact).
+        var model = new MatchModel { Prior = 0.05, LinkThreshold = 0.9, ReviewThreshold = 0.3 };
+        foreach (var field in Enum.GetValues<MatchField>())
+        {
+            model.Fields[field.ToString()] = field == MatchField.Email
+                ? new FieldParameters { M = [0, 0.5, 0.1, 0.1, 0.1], U = [0, 0.1, 0.3, 0.3, 0.3] }
+                : new FieldParameters { M = [0, 0.05, 0.05, 0.1, 0.8], U = [0, 0.8, 0.1, 0.05, 0.05] };
+        }
+        foreach (var name in new[] { MatchField.GivenName, MatchField.Surname })
+        {
+            model.Fields[name.ToString()].RandomExactU = 0.05;
+            model.Fields[name.ToString()].MinTermFrequency = 0.001;
+            model.Fields[name.ToString()].TermFrequencies = new() { ["ann"] = 0.2, ["lee"] = 0.3, ["kim"] = 0.01 };
+        }
+        var random = new Random(17);
+        string[] names = ["ann", "anne", "lee", "kim", "bob"];
+        string?[] streets = [null, "12 high street", "12 hihg street", "21 high street"];
+        string?[] emails = [null, "ann@example.com", "anne@example.com", "bob@example.org"];
+        var records = new List<(string Key, string?[] Values)>();
+        for (var i = 0; i < 400; i++)
+        {
+            var values = Values(names[random.Next(names.Length)], names[random.Next(names.Length)], $"1980-0{1 + random.Next(2)}-0{1 + random.Next(2)}");
+            values[(int)CanonicalAttribute.Postcode] = random.Next(2) == 0 ? "04524" : "04525";
+            values[(int)CanonicalAttribute.Street] = streets[random.Next(streets.Length)];
+            values[(int)CanonicalAttribute.Email] = emails[random.Next(emails.Length)];
+            records.Add(($"R|t|{i}", values));
+        }
+        // Every candidate pair scored on every field, in the order an online run meets them.
+        var comparer = new RecordComparer();
+        var levels = new ComparisonLevel[MatchRecord.FieldCount];
+        var reviewWeight = Math.Log2(model.ReviewThreshold / (1 - model.ReviewThreshold));
+        var expected = new HashSet<string>();
+        CandidateIndex.ForEachCandidatePair([.. records.Select(r => MatchRecord.From(r.Key, r.Values))], (earlier, later) =>
+        {
+            comparer.Compare(earlier, later, levels);
+            if (model.Score(levels, later) >= reviewWeight)
+            {
+                expected.Add($"{earlier.Key}>{later.Key}:{string.Concat(levels.Select(l => (int)l))}");
+            }
+        });
+
+        foreach (var prescore in new[] { false, true })
+        {
+            var matcher = new ProbabilisticMatcher(model, CandidateIndex.DefaultMaxBlockSize);
+            var found = new HashSet<string>();
+            var matches = new List<MatchEvidence>();
+            for (var at = 0; at < records.Count; at += 20)
+            {
+                var batch = records.Skip(at).Take(20).ToList();
+                matcher.UsePrescored(prescore ? matcher.Prescore(batch) : null);
+                foreach (var (key, values) in batch)
+                {
+                    var record = matcher.PrepareForLink(key, values);
+                    matches.Clear();
+                    matcher.FindMatches(record, matches);
+                    found.UnionWith(matches.Select(match => $"{match.OtherRecord}>{key}:{match.Levels}"));
+                    matcher.Add(record);
+                }
+            }
+
+            Assert.True(expected.Count > 50, $"{expected.Count} pairs in the band");
+            Assert.Equal(expected.Order(), found.Order());
+        }
+    }
+
     private static string?[] Values(string given, string surname, string dob)
     {
         var values = new string?[CanonicalAttributes.Count];
