@@ -109,6 +109,7 @@ internal sealed class IdentityGraph
     /// </summary>
     public void Link(StoredRecord record, int channelPriority, LinkOutcome outcome)
     {
+        _readForLink.Clear();
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
         if (_store.TryRead<StoredRecord>(recordKey, out var previous))
         {
@@ -129,7 +130,6 @@ internal sealed class IdentityGraph
         _candidateIds.Clear();
         _strength.Clear();
         _recordIdentifiers.Clear();
-        _readForLink.Clear();
         record.Evidence.Clear();
         var person = PersonSketch.Of(record.Normalized);
         for (var i = 0; i < _rules.Count; i++)
@@ -361,6 +361,7 @@ internal sealed class IdentityGraph
     /// <summary>Deletes a record: it leaves its profile, which splits or disappears as its remaining links allow.</summary>
     public bool Delete(string channel, string recordId, LinkOutcome outcome)
     {
+        _readForLink.Clear();
         var recordKey = StoreKeys.Record(channel, recordId);
         if (!_store.TryRead<StoredRecord>(recordKey, out var record))
         {
