@@ -68,6 +68,33 @@ public sealed class KeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoint_LogSpilledToDisk_ReopenedStoreReadsEveryValueBackFromTheLogFiles()
+    {
+        // 20k values of about 300 bytes through a 1 MiB log with 64 KiB pages: most of the log is on disk before
+        // the checkpoint, and after reopening every read goes to the log files through the store's device.
+        var path = Path.Combine(_temp.Path, "spilled");
+        static string Value(int i) => $"{i}:" + new string((char)('a' + (i % 26)), 300);
+        using (var store = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance))
+        {
+            for (var i = 0; i < 20_000; i++)
+            {
+                store.Write($"K|{i}", Value(i));
+            }
+            await store.CheckpointAsync(CancellationToken.None);
+        }
+        Assert.True(new DirectoryInfo(path).EnumerateFiles("hlog.log*").Sum(file => file.Length) > 4L << 20);
+
+        using var reopened = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance);
+
+        Assert.True(reopened.Recovered);
+        for (var i = 19_999; i >= 0; i--)
+        {
+            Assert.True(reopened.TryRead<string>($"K|{i}", out var value), $"K|{i}");
+            Assert.Equal(Value(i), value);
+        }
+    }
+
+    [Fact]
     public void TryRead_ValuesSmallAndLargerThanTheReadBufferInMemoryAndOnDisk_ComeBackWhole()
     {
         // Pages large enough for a 190 KB value; four of them in memory.
