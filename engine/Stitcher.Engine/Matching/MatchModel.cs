@@ -64,14 +64,22 @@ public sealed class MatchModel
     public double Weight(MatchField field, ComparisonLevel level) => Weights()[((int)field * LevelCount) + (int)level];
 
     /// <summary>Total match weight of a comparison vector, with term-frequency adjustments for exact name matches.</summary>
-    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) => Score(levels, a, open: 0);
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) => Score(levels, open: 0, NameAdjustments(levels, a));
 
     /// <summary>
-    /// <see cref="Score(ReadOnlySpan{ComparisonLevel}, MatchRecord)"/> with the fields in <paramref name="open"/> (bits by
-    /// <see cref="MatchField"/>, their levels not yet known) at their best weight: the most the pair can score once they
-    /// are compared. With none open it is the score itself, summed in the same order.
+    /// The term-frequency adjustments a pair's score adds for its exact surname and exact given name (0 for a name that
+    /// is not exact), taken once per pair: each is a table look-up and a logarithm.
     /// </summary>
-    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a, int open)
+    internal (double Surname, double GivenName) NameAdjustments(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) =>
+        (levels[(int)MatchField.Surname] == ComparisonLevel.Exact ? TermFrequencyAdjustment(MatchField.Surname, a.Surname) : 0,
+            levels[(int)MatchField.GivenName] == ComparisonLevel.Exact ? TermFrequencyAdjustment(MatchField.GivenName, a.GivenName) : 0);
+
+    /// <summary>
+    /// The score with <paramref name="names"/> (<see cref="NameAdjustments"/> of these levels) and the fields in
+    /// <paramref name="open"/> (bits by <see cref="MatchField"/>, their levels not yet known) at their best weight: the
+    /// most the pair can score once they are compared. With none open it is the score itself, summed in the same order.
+    /// </summary>
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, int open, (double Surname, double GivenName) names)
     {
         var weights = Weights();
         var total = _priorLogOdds;
@@ -79,14 +87,9 @@ public sealed class MatchModel
         {
             total += ((open >> f) & 1) != 0 ? _bestWeights[f] : weights[(f * LevelCount) + (int)levels[f]];
         }
-        if (levels[(int)MatchField.Surname] == ComparisonLevel.Exact)
-        {
-            total += TermFrequencyAdjustment(MatchField.Surname, a.Surname);
-        }
-        if (levels[(int)MatchField.GivenName] == ComparisonLevel.Exact)
-        {
-            total += TermFrequencyAdjustment(MatchField.GivenName, a.GivenName);
-        }
+        // Adding 0 for a name that is not exact changes nothing: the same sum as adding only the exact ones.
+        total += names.Surname;
+        total += names.GivenName;
         return total;
     }
 

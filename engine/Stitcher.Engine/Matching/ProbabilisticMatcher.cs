@@ -260,12 +260,14 @@ internal sealed class ProbabilisticMatcher
     private double ScorePair(RecordComparer comparer, MatchRecord candidate, MatchRecord record, Span<ComparisonLevel> levels)
     {
         var open = comparer.CompareCheap(candidate, record, levels);
+        // The names are compared by now, so their term-frequency adjustments are known: taken once for every bound.
+        var names = _model.NameAdjustments(levels, record);
         while (open != 0)
         {
             // The bound adds the same terms in the same order as the score, the open ones no smaller: floating-point
             // addition never decreases when a term grows, so it is never below the score, and no pair that reaches
             // the band is dropped.
-            if (_model.Score(levels, record, open) < _reviewWeight)
+            if (_model.Score(levels, open, names) < _reviewWeight)
             {
                 return double.NegativeInfinity;
             }
@@ -275,7 +277,7 @@ internal sealed class ProbabilisticMatcher
             RecordComparer.CompareCostly(candidate, record, levels, next);
             open &= ~next;
         }
-        return _model.Score(levels, record);
+        return _model.Score(levels, open: 0, names);
     }
 
     private static ulong Pack(ReadOnlySpan<ComparisonLevel> levels)

@@ -136,13 +136,16 @@ public sealed class RecordComparerTests
             var score = model.Score(full, b);
 
             var open = comparer.CompareCheap(a, b, cheap);
-            var bound = model.Score(cheap, b, open);
+            var adjustments = model.NameAdjustments(cheap, b);
+            var bound = model.Score(cheap, open, adjustments);
             // Scoring compares the street first, then bounds again with only the email open.
             RecordComparer.CompareCostly(a, b, cheap, open & (1 << (int)MatchField.Street));
-            var emailBound = model.Score(cheap, b, open & (1 << (int)MatchField.Email));
+            var emailBound = model.Score(cheap, open & (1 << (int)MatchField.Email), adjustments);
             RecordComparer.CompareCostly(a, b, cheap, open & (1 << (int)MatchField.Email));
 
             Assert.True(cheap.AsSpan().SequenceEqual(full), $"{a.Street} / {b.Street}, {a.Email} / {b.Email}");
+            // The name adjustments taken once give the very same score.
+            Assert.Equal(score, model.Score(cheap, open: 0, adjustments));
             Assert.Equal(0, open & ~RecordComparer.CostlyFields);
             if (open == 0)
             {
