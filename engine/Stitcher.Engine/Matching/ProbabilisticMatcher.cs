@@ -57,6 +57,9 @@ internal sealed class ProbabilisticMatcher
     public long BlocksOverBudget => _index.BlocksOverBudget;
     public int Count => _positionByKey.Count;
 
+    /// <summary>Whether a record is indexed under <paramref name="recordKey"/>.</summary>
+    public bool Contains(string recordKey) => _positionByKey.ContainsKey(recordKey);
+
     /// <summary>Pairs in the review band found since the identity graph last flushed them to the store.</summary>
     public List<ReviewPair> PendingReviews { get; } = [];
 
