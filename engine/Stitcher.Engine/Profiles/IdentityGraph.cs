@@ -782,7 +782,7 @@ internal sealed class IdentityGraph
     /// <summary>Whether the profile exists; one that does is kept for <see cref="LoadProfile"/> while the record is linked.</summary>
     private bool ProfileExists(string profileId)
     {
-        if (_dirtyProfiles.ContainsKey(profileId) || _readForLink.ContainsKey(profileId))
+        if (TryGetLoaded(profileId, out _))
         {
             return true;
         }
@@ -794,27 +794,15 @@ internal sealed class IdentityGraph
         return true;
     }
 
-    private bool TryLoadProfile(string profileId, out StoredProfile profile)
-    {
-        if (_dirtyProfiles.TryGetValue(profileId, out profile!) || _readForLink.TryGetValue(profileId, out profile!))
-        {
-            return true;
-        }
-        return ReadProfile(profileId, out profile);
-    }
+    /// <summary>A profile already in memory: changed in this batch, or read while this record is linked.</summary>
+    private bool TryGetLoaded(string profileId, out StoredProfile profile) =>
+        _dirtyProfiles.TryGetValue(profileId, out profile!) || _readForLink.TryGetValue(profileId, out profile!);
 
-    private StoredProfile LoadProfile(string profileId)
-    {
-        if (_dirtyProfiles.TryGetValue(profileId, out var cached) || _readForLink.TryGetValue(profileId, out cached))
-        {
-            return cached;
-        }
-        if (!ReadProfile(profileId, out var profile))
-        {
-            throw new InvalidOperationException($"Profile {profileId} is indexed but missing from the store.");
-        }
-        return profile;
-    }
+    private bool TryLoadProfile(string profileId, out StoredProfile profile) => TryGetLoaded(profileId, out profile) || ReadProfile(profileId, out profile);
+
+    private StoredProfile LoadProfile(string profileId) => TryLoadProfile(profileId, out var profile)
+        ? profile
+        : throw new InvalidOperationException($"Profile {profileId} is indexed but missing from the store.");
 
     private void MergeInto(StoredProfile survivor, string retiredId, LinkOutcome outcome)
     {
