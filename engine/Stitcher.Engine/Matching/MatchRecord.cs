@@ -56,18 +56,29 @@ internal sealed class MatchRecord
     // Street, email, phone and national id lie one after another in one char array: a new record's own, an indexed
     // record's slice of its index's TextArena (see ShareValues). One object where there were up to four strings of
     // some 24 bytes of header each (half a gigabyte at 10M records), and what comparing a candidate reads lies
-    // together in memory. A length of -1 is a missing value.
+    // together in memory. A missing value has length 0 and no bit in _present (a present one may be blank).
     private char[] _text = [];
     private int _textStart;
-    private int _streetLength = -1;
-    private int _emailLength = -1;
-    private int _phoneLength = -1;
-    private int _nationalIdLength = -1;
+    private int _streetLength;
+    private int _emailLength;
+    private int _phoneLength;
+    private int _nationalIdLength;
+    private TextValues _present;
 
-    public bool HasStreet => _streetLength >= 0;
+    [Flags]
+    private enum TextValues : byte
+    {
+        None = 0,
+        Street = 1,
+        Email = 2,
+        Phone = 4,
+        NationalId = 8,
+    }
+
+    public bool HasStreet => (_present & TextValues.Street) != 0;
 
     /// <summary>House number, street and second address line as one token string; empty when missing (see <see cref="HasStreet"/>).</summary>
-    public ReadOnlySpan<char> Street => _text.AsSpan(_textStart, Math.Max(_streetLength, 0));
+    public ReadOnlySpan<char> Street => _text.AsSpan(_textStart, _streetLength);
 
     /// <summary>The street's <see cref="TokenSimilarity.TokenMask"/>: streets whose masks share no bit share no token.</summary>
     public ulong StreetTokens { get; private set; }
@@ -75,27 +86,24 @@ internal sealed class MatchRecord
     public string? Postcode { get; private set; }
     public string? State { get; private set; }
 
-    public bool HasEmail => _emailLength >= 0;
-    public ReadOnlySpan<char> Email => _text.AsSpan(_textStart + Math.Max(_streetLength, 0), Math.Max(_emailLength, 0));
+    public bool HasEmail => (_present & TextValues.Email) != 0;
+    public ReadOnlySpan<char> Email => _text.AsSpan(_textStart + _streetLength, _emailLength);
 
-    public bool HasPhone => _phoneLength >= 0;
-    public ReadOnlySpan<char> Phone => _text.AsSpan(_textStart + Math.Max(_streetLength, 0) + Math.Max(_emailLength, 0), Math.Max(_phoneLength, 0));
+    public bool HasPhone => (_present & TextValues.Phone) != 0;
+    public ReadOnlySpan<char> Phone => _text.AsSpan(_textStart + _streetLength + _emailLength, _phoneLength);
 
-    public bool HasNationalId => _nationalIdLength >= 0;
-    public ReadOnlySpan<char> NationalId => _text.AsSpan(
-        _textStart + Math.Max(_streetLength, 0) + Math.Max(_emailLength, 0) + Math.Max(_phoneLength, 0), Math.Max(_nationalIdLength, 0));
+    public bool HasNationalId => (_present & TextValues.NationalId) != 0;
+    public ReadOnlySpan<char> NationalId => _text.AsSpan(_textStart + _streetLength + _emailLength + _phoneLength, _nationalIdLength);
 
     /// <summary>All four text values, one after another: what comparing reads of a candidate besides its names.</summary>
-    internal ReadOnlySpan<char> Text =>
-        _text.AsSpan(_textStart, Math.Max(_streetLength, 0) + Math.Max(_emailLength, 0) + Math.Max(_phoneLength, 0) + Math.Max(_nationalIdLength, 0));
+    internal ReadOnlySpan<char> Text => _text.AsSpan(_textStart, _streetLength + _emailLength + _phoneLength + _nationalIdLength);
 
     private void SetText(string? street, string? email, string? phone, string? nationalId)
     {
-        _streetLength = street?.Length ?? -1;
-        _emailLength = email?.Length ?? -1;
-        _phoneLength = phone?.Length ?? -1;
-        _nationalIdLength = nationalId?.Length ?? -1;
-        var length = (street?.Length ?? 0) + (email?.Length ?? 0) + (phone?.Length ?? 0) + (nationalId?.Length ?? 0);
+        _present = (street is null ? 0 : TextValues.Street) | (email is null ? 0 : TextValues.Email)
+            | (phone is null ? 0 : TextValues.Phone) | (nationalId is null ? 0 : TextValues.NationalId);
+        (_streetLength, _emailLength, _phoneLength, _nationalIdLength) = (street?.Length ?? 0, email?.Length ?? 0, phone?.Length ?? 0, nationalId?.Length ?? 0);
+        var length = _streetLength + _emailLength + _phoneLength + _nationalIdLength;
         if (length > 0)
         {
             _text = new char[length];
