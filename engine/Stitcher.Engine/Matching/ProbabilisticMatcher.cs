@@ -185,6 +185,9 @@ internal sealed class ProbabilisticMatcher
         return Prepare(key, normalized);
     }
 
+    /// <summary>What prescoring found for <paramref name="record"/>, when it is the one being linked; null otherwise.</summary>
+    private Prescored? PrescoredFor(MatchRecord record) => _current is not null && ReferenceEquals(_current.Record, record) ? _current : null;
+
     /// <summary>Forgets prescored records that will not be linked (the batch failed).</summary>
     public void DiscardPrescored() => UsePrescored(null);
 
@@ -194,7 +197,7 @@ internal sealed class ProbabilisticMatcher
     /// </summary>
     public void FindMatches(MatchRecord record, List<MatchEvidence> matches)
     {
-        var prescored = _current is not null && ReferenceEquals(_current.Record, record) ? _current : null;
+        var prescored = PrescoredFor(record);
         if (prescored is not null)
         {
             _index.Candidates(prescored.Keys.Span, _candidates);
@@ -427,7 +430,7 @@ internal sealed class ProbabilisticMatcher
             _replaced[previous] = true;
             _index.Remove(previous);
         }
-        var position = _current is not null && ReferenceEquals(_current.Record, record) ? _index.Add(record, _current.Keys.Span) : _index.Add(record);
+        var position = PrescoredFor(record) is { } prescored ? _index.Add(record, prescored.Keys.Span) : _index.Add(record);
         _current = null;
         _replaced.Add(false);
         _positionByKey[record.Key] = position;
