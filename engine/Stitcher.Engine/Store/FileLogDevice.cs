@@ -72,10 +72,7 @@ internal sealed class FileLogDevice : StorageDeviceBase
 
     public override void RemoveSegment(int segment)
     {
-        if (_segments.TryRemove(segment, out var handle))
-        {
-            handle.Dispose();
-        }
+        CloseSegment(segment);
         try
         {
             File.Delete(GetSegmentFilename(FileName, segment));
@@ -103,10 +100,15 @@ internal sealed class FileLogDevice : StorageDeviceBase
         AwaitPendingWrites();
         foreach (var segment in _segments.Keys)
         {
-            if (_segments.TryRemove(segment, out var handle))
-            {
-                handle.Dispose();
-            }
+            CloseSegment(segment);
+        }
+    }
+
+    private void CloseSegment(int segment)
+    {
+        if (_segments.TryRemove(segment, out var handle))
+        {
+            handle.Dispose();
         }
     }
 
