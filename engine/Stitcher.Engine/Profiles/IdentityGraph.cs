@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Hashing;
 using System.Text;
 using Stitcher.Engine.Matching;
@@ -61,15 +60,13 @@ internal sealed class IdentityGraph
     private readonly List<(ChangeEventType Type, string ProfileId, string? Related)> _lifecycle = [];
     private readonly IReadOnlyDictionary<string, int> _channelPriorities;
     private StoredCounters _counters;
-    private readonly System.Collections.Concurrent.ConcurrentBag<ArrayBufferWriter<byte>> _serializers = [];
-    private StoredProfile[] _flushProfiles = [];
+    private readonly StoreWriteBatch _writes = new();
     // Whether every stored record is in the matcher's index, so that a key it does not know is a new record and its
     // store read (a miss: 0.7 s per million records on the linking thread) can be skipped. True from the start: the
     // engine indexes the stored records before linking any, and a record is indexed in the same Link that writes it,
     // and leaves the index only when it leaves the store or is about to be written again. A failure half way through
     // a link or a delete can break that, so Discard turns it off for good.
     private bool _matcherHoldsStoredRecords = true;
-    private (ArrayBufferWriter<byte> Buffer, int Start, int Length)[] _flushSlices = [];
 
     /// <summary>A graph over <paramref name="store"/>; <paramref name="matcher"/>, if any, must already index every record stored there.</summary>
     public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null,
@@ -583,7 +580,10 @@ internal sealed class IdentityGraph
         }
     }
 
-    /// <summary>Writes every profile touched since the last flush, and the counters.</summary>
+    /// <summary>
+    /// Writes every profile and identifier entry touched since the last flush, the change events, the pairs for
+    /// review and the counters, serialized on all cores (whole profile documents are the costliest part).
+    /// </summary>
     public void Flush()
     {
         _matcher?.DiscardPrescored();
@@ -596,65 +596,26 @@ internal sealed class IdentityGraph
         {
             profile.Version++;
             AppendChange(_created.Contains(id) ? ChangeEventType.ProfileCreated : ChangeEventType.ProfileUpdated, id, null, at, profile.Version);
+            _writes.Add(StoreKeys.Profile(id), profile);
         }
-        WriteProfiles();
-        _dirtyProfiles.Clear();
-        _created.Clear();
-        _lifecycle.Clear();
         foreach (var (key, entry) in _identifierCache)
         {
-            _store.Write(key, entry);
+            _writes.Add(key, entry);
         }
-        _identifierCache.Clear();
         if (_matcher is not null)
         {
             foreach (var review in _matcher.PendingReviews)
             {
-                _store.Write(StoreKeys.Review(review.RecordA, review.RecordB), review);
+                _writes.Add(StoreKeys.Review(review.RecordA, review.RecordB), review);
             }
-            _matcher.PendingReviews.Clear();
         }
-        _store.Write(StoreKeys.Counters, _counters);
-    }
-
-    /// <summary>
-    /// Writes the changed profiles: serialized on all cores (whole documents, the costliest part of a flush), then
-    /// written to the store one by one.
-    /// </summary>
-    private void WriteProfiles()
-    {
-        var count = _dirtyProfiles.Count;
-        if (_flushProfiles.Length < count)
-        {
-            _flushProfiles = new StoredProfile[Math.Max(count, 2 * _flushProfiles.Length)];
-            _flushSlices = new (ArrayBufferWriter<byte>, int, int)[_flushProfiles.Length];
-        }
-        _dirtyProfiles.Values.CopyTo(_flushProfiles, 0);
-        var profiles = _flushProfiles;
-        var slices = _flushSlices;
-        // Buffers are emptied here, once, and never inside the loop: Parallel.For may retire a worker and start
-        // another mid-loop, which takes back a buffer already holding this flush's documents and must append to it.
-        foreach (var buffer in _serializers)
-        {
-            buffer.ResetWrittenCount();
-        }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => _serializers.TryTake(out var kept) ? kept : new ArrayBufferWriter<byte>(1 << 16),
-            (i, _, buffer) =>
-            {
-                var start = buffer.WrittenCount;
-                MessagePack.MessagePackSerializer.Serialize(buffer, profiles[i], StoreSerializer.Options);
-                slices[i] = (buffer, start, buffer.WrittenCount - start);
-                return buffer;
-            },
-            _serializers.Add);
-        for (var i = 0; i < count; i++)
-        {
-            var (buffer, start, length) = slices[i];
-            _store.WriteSerialized(StoreKeys.Profile(profiles[i].Id), buffer.WrittenSpan.Slice(start, length));
-            profiles[i] = null!;
-            slices[i] = default;
-        }
+        _writes.Add(StoreKeys.Counters, _counters);
+        _writes.WriteTo(_store);
+        _dirtyProfiles.Clear();
+        _created.Clear();
+        _lifecycle.Clear();
+        _identifierCache.Clear();
+        _matcher?.PendingReviews.Clear();
     }
 
     /// <summary>Whether a record may be stored under <paramref name="recordKey"/>; false means it certainly is not.</summary>
@@ -663,6 +624,7 @@ internal sealed class IdentityGraph
     /// <summary>Drops unflushed changes (used when a batch fails half way; the batch is re-read).</summary>
     public void Discard()
     {
+        _writes.Clear();
         _matcherHoldsStoredRecords = false;
         _matcher?.DiscardPrescored();
         _dirtyProfiles.Clear();
@@ -867,7 +829,7 @@ internal sealed class IdentityGraph
     private void AppendChange(ChangeEventType type, string profileId, string? relatedProfileId, long atTicks, long version = 0)
     {
         var sequence = ++_counters.ChangeSequence;
-        _store.Write(StoreKeys.Change(sequence), new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
+        _writes.Add(StoreKeys.Change(sequence), new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
     }
 
     private static bool SameValues(string?[] left, string?[] right)
