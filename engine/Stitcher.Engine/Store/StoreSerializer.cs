@@ -9,9 +9,10 @@ internal static class StoreSerializer
     /// Attribute-keyed contracts only: stored bytes must not depend on reflection order. The store holds only what
     /// the engine wrote, so it is read as trusted data: dictionaries come back with the default string comparer
     /// (which turns to randomized hashing by itself when keys collide) instead of a collision-resistant one, whose
-    /// slower hashing every profile read paid for its timeline's dictionaries.
+    /// slower hashing every profile read paid for its timeline's dictionaries. Profile documents have a formatter of
+    /// their own (<see cref="StoredProfileFormatter"/>) that writes their values compactly.
     /// </summary>
     public static readonly MessagePackSerializerOptions Options = MessagePackSerializerOptions.Standard
-        .WithResolver(StandardResolver.Instance)
+        .WithResolver(CompositeResolver.Create([StoredProfileFormatter.Instance], [StandardResolver.Instance]))
         .WithSecurity(MessagePackSecurity.TrustedData);
 }

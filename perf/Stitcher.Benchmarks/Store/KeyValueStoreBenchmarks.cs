@@ -152,7 +152,7 @@ public class KeyValueStoreBenchmarks
     /// Channel records as the engine stores them: source spelling and normalized values, the profile they joined,
     /// where they were read, and one piece of identifier evidence for most of them.
     /// </summary>
-    private static StoredRecord[] Records(int count)
+    internal static StoredRecord[] Records(int count)
     {
         var normalizer = new RecordNormalizer("US", dayFirst: false, ["KR"]);
         var issues = new List<FieldIssue>();
