@@ -390,10 +390,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         try
         {
             var changes = new List<ChangeEvent>();
-            for (var sequence = afterSequence + 1; changes.Count < max && _store.TryRead<ChangeEvent>(StoreKeys.Change(sequence), out var change); sequence++)
-            {
-                changes.Add(change);
-            }
+            ChangeLog.Read(_store, afterSequence, max, changes);
             return changes;
         }
         finally

@@ -61,6 +61,8 @@ internal sealed class IdentityGraph
     private readonly IReadOnlyDictionary<string, int> _channelPriorities;
     private StoredCounters _counters;
     private readonly StoreWriteBatch _writes = new();
+    // This flush's change events, oldest first.
+    private readonly List<ChangeEvent> _changes = [];
     // Whether every stored record is in the matcher's index, so that a key it does not know is a new record and its
     // store read (a miss: 0.7 s per million records on the linking thread) can be skipped. True from the start: the
     // engine indexes the stored records before linking any, and a record is indexed in the same Link that writes it,
@@ -598,6 +600,7 @@ internal sealed class IdentityGraph
             AppendChange(_created.Contains(id) ? ChangeEventType.ProfileCreated : ChangeEventType.ProfileUpdated, id, null, at, profile.Version);
             _writes.Add(StoreKeys.Profile(id), profile);
         }
+        ChangeLog.Write(_changes, _writes);
         foreach (var (key, entry) in _identifierCache)
         {
             _writes.Add(key, entry);
@@ -611,6 +614,7 @@ internal sealed class IdentityGraph
         }
         _writes.Add(StoreKeys.Counters, _counters);
         _writes.WriteTo(_store);
+        _changes.Clear();
         _dirtyProfiles.Clear();
         _created.Clear();
         _lifecycle.Clear();
@@ -625,6 +629,7 @@ internal sealed class IdentityGraph
     public void Discard()
     {
         _writes.Clear();
+        _changes.Clear();
         _matcherHoldsStoredRecords = false;
         _matcher?.DiscardPrescored();
         _dirtyProfiles.Clear();
@@ -829,7 +834,7 @@ internal sealed class IdentityGraph
     private void AppendChange(ChangeEventType type, string profileId, string? relatedProfileId, long atTicks, long version = 0)
     {
         var sequence = ++_counters.ChangeSequence;
-        _writes.Add(StoreKeys.Change(sequence), new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
+        _changes.Add(new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
     }
 
     private static bool SameValues(string?[] left, string?[] right)

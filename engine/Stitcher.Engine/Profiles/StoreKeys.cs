@@ -23,5 +23,8 @@ internal static class StoreKeys
 
     public const string ChangePrefix = "C|";
 
+    /// <summary>A page of the change log: up to <see cref="ChangeLog.PageSize"/> events in one document (see <see cref="ChangeLog"/>).</summary>
+    public static string ChangePage(long page) => string.Concat("L|", page.ToString("D16", System.Globalization.CultureInfo.InvariantCulture));
+
     public const string Counters = "M|counters";
 }
