@@ -901,6 +901,11 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     /// <summary>Remembers what sinks must hear: changed profiles, and retired ids (which are no longer changed).</summary>
     private void QueueForSinks(LinkOutcome outcome)
     {
+        if (_sinks.Count == 0)
+        {
+            // Nothing to deliver to: a backfill without sinks would otherwise hold every profile id it touched.
+            return;
+        }
         foreach (var id in outcome.RetiredProfiles)
         {
             _undelivered.Remove(id);
