@@ -390,7 +390,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         try
         {
             var changes = new List<ChangeEvent>();
-            ChangeLog.Read(_store, afterSequence, max, changes);
+            ChangeLog.Read(_store, afterSequence, _graph.ChangeSequence, max, changes);
             return changes;
         }
         finally

@@ -7,17 +7,15 @@ namespace Stitcher.Engine.Profiles;
 /// a store write of its own: a key, a log record and an index entry, about 0.5 s of CPU per million records. So the
 /// log is cut into pages of <see cref="PageSize"/> sequence numbers, and a flush whose events start at the beginning
 /// of a page writes its events in that page as one document. The rest keep one key each: the events a flush adds to a
-/// page begun by an earlier flush, and the few events of a single-record ingest. A page document is written once and
-/// never rewritten, so writing reads nothing back, and a reader looks for an event in its page first, then under its
-/// own key (where stores written before pages keep all of theirs).
+/// page begun by an earlier flush (most events of single-record ingests). Writing reads nothing back, and a reader
+/// looks for an event in its page first, then under its own key (where stores written before pages keep all of theirs),
+/// and stops at the last committed sequence number. A flush that failed may have left events behind that the next
+/// flush numbers again (the counters come back from the store): whichever flush writes a page's first event writes the
+/// page document again, so a leftover page never hides them, and leftover single keys are overwritten or past the end.
 /// </summary>
 internal static class ChangeLog
 {
     public const int PageSize = 256;
-
-    // A flush with fewer events than this at the start of a page writes them one by one, leaving the page's key
-    // unused, so a page document is never a handful of events from a single-record ingest.
-    private const int MinPageEvents = 8;
 
     private static long PageOf(long sequence) => (sequence - 1) / PageSize;
 
@@ -35,7 +33,7 @@ internal static class ChangeLog
             {
                 end++;
             }
-            if (StartsPage(events[start].Sequence) && end - start >= MinPageEvents)
+            if (StartsPage(events[start].Sequence))
             {
                 writes.Add(StoreKeys.ChangePage(page), events.GetRange(start, end - start));
             }
@@ -50,12 +48,15 @@ internal static class ChangeLog
         }
     }
 
-    /// <summary>Adds the events after <paramref name="afterSequence"/> to <paramref name="into"/>, oldest first, until it holds <paramref name="max"/> or the log ends.</summary>
-    public static void Read(KeyValueStore store, long afterSequence, int max, List<ChangeEvent> into)
+    /// <summary>
+    /// Adds the events after <paramref name="afterSequence"/> up to <paramref name="lastSequence"/> (the last committed
+    /// one) to <paramref name="into"/>, oldest first, until it holds <paramref name="max"/>.
+    /// </summary>
+    public static void Read(KeyValueStore store, long afterSequence, long lastSequence, int max, List<ChangeEvent> into)
     {
         var loadedPage = long.MinValue;
         List<ChangeEvent>? page = null;
-        for (var sequence = afterSequence + 1; into.Count < max; sequence++)
+        for (var sequence = afterSequence + 1; sequence <= lastSequence && into.Count < max; sequence++)
         {
             if (PageOf(sequence) != loadedPage)
             {

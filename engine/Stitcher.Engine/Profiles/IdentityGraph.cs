@@ -86,6 +86,9 @@ internal sealed class IdentityGraph
 
     public long TotalProfiles => _counters.Profiles;
 
+    /// <summary>The last change event's sequence number, as flushed (nothing is unflushed between batches).</summary>
+    public long ChangeSequence => _counters.ChangeSequence;
+
     /// <summary>
     /// Scores <paramref name="records"/> against the stored records on all cores before they are linked, in this
     /// order, by <see cref="Link"/> after <see cref="UsePrematch"/>: the costly part of probabilistic matching runs in
@@ -630,6 +633,7 @@ internal sealed class IdentityGraph
     {
         _writes.Clear();
         _changes.Clear();
+        _matcher?.PendingReviews.Clear();
         _matcherHoldsStoredRecords = false;
         _matcher?.DiscardPrescored();
         _dirtyProfiles.Clear();

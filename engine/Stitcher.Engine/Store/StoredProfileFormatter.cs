@@ -37,7 +37,7 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         writer.WriteNil(); // Key 4: the golden values, which are not stored.
         writer.Write(value.MinRecordKey);
         writer.Write(value.Version);
-        WriteValues(ref writer, value.Values, value.Members);
+        WriteValues(ref writer, value.Values, value.Members ?? []);
         resolver.GetFormatterWithVerify<StoredTimeline>().Serialize(ref writer, value.Timeline, options);
     }
 

@@ -43,7 +43,7 @@ public sealed class StoreWriteBatchTests : IDisposable
     }
 
     [Fact]
-    public void WriteTo_AValueThatCannotBeSerialized_ThrowsAndLeavesNothingQueuedForTheNextBatch()
+    public void WriteTo_AValueThatCannotBeSerialized_ThrowsWritesNothingAndLeavesNothingQueued()
     {
         using var store = Open();
         var batch = new StoreWriteBatch();
@@ -55,6 +55,8 @@ public sealed class StoreWriteBatchTests : IDisposable
 
         Assert.ThrowsAny<Exception>(() => batch.WriteTo(store));
         Assert.Equal(0, batch.Count);
+        // Everything is serialized before anything is written: the batch wrote none of its values.
+        Assert.False(store.TryRead<string>("K|0", out _));
 
         batch.Add("K|next", "next value");
         batch.WriteTo(store);

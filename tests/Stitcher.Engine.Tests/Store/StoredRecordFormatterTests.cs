@@ -27,6 +27,18 @@ public sealed class StoredRecordFormatterTests
     }
 
     [Fact]
+    public void RoundTrip_MoreMatchReadyValuesThanDisplayValues_KeepsEachAsWritten()
+    {
+        var record = Record();
+        record.Display = ["R-17"];
+        record.Normalized = ["R-17", "Seoul", null];
+
+        var read = MessagePackSerializer.Deserialize<StoredRecord>(MessagePackSerializer.Serialize(record, StoreSerializer.Options), StoreSerializer.Options);
+
+        Assert.Equal(Describe(record), Describe(read));
+    }
+
+    [Fact]
     public void Deserialize_DocumentWrittenFieldByField_ReadsTheSameRecord()
     {
         var record = Record();
