@@ -61,7 +61,8 @@ internal sealed class Survivorship
                 continue;
             }
             var key = record.Normalized.Length > i && !string.IsNullOrEmpty(record.Normalized[i]) ? record.Normalized[i]! : display;
-            var values = profile.Values[i] ??= [];
+            // Most attributes of most profiles keep one value: no room for four.
+            var values = profile.Values[i] ??= new List<StoredValue>(1);
             Add(values, display, key, 1, record.TimestampUtcTicks, record.TimestampUtcTicks, record.Channel, record.RecordId, channelPriority);
         }
     }

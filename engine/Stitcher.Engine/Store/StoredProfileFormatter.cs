@@ -150,7 +150,8 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
                 continue;
             }
             var count = reader.ReadArrayHeader();
-            var list = new List<StoredValue>(count);
+            // Room for one more: a profile is mostly read to link a record to it, which often brings a new value.
+            var list = new List<StoredValue>(count + 1);
             for (var i = 0; i < count; i++)
             {
                 list.Add(ReadValue(ref reader, members));
