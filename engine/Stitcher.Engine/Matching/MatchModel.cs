@@ -44,6 +44,9 @@ public sealed class MatchModel
     public long RandomPairs { get; set; }
     public int EmIterations { get; set; }
 
+    /// <summary>Whether the last EM run settled before its iteration cap (with <see cref="EmFallback"/>, the run that fitted u and the prior).</summary>
+    public bool EmConverged { get; set; }
+
     /// <summary>True when EM's answer did not look like "same person" and documented m priors were used instead.</summary>
     public bool EmFallback { get; set; }
 

@@ -21,7 +21,11 @@ internal static class ModelTrainer
     public static MatchModel Train(IReadOnlyList<MatchRecord> records, int seed = 20261125, int randomPairs = DefaultRandomPairs) =>
         Train(records, out _, seed, randomPairs);
 
-    /// <summary>Estimates the model; candidate pairs are those the engine would score with the same block limits.</summary>
+    /// <summary>
+    /// Estimates the model; candidate pairs are those the engine would score with the same block limits. The result
+    /// depends on the order of <paramref name="records"/> (random pairs are drawn by position, block limits apply in
+    /// arrival order): callers hand them over in <see cref="ModelTraining.CanonicalOrder"/>.
+    /// </summary>
     public static MatchModel Train(IReadOnlyList<MatchRecord> records, out TrainingTimings timings, int seed = 20261125, int randomPairs = DefaultRandomPairs,
         int maxBlockSize = CandidateIndex.DefaultMaxBlockSize, int maxCandidates = CandidateIndex.DefaultMaxCandidates)
     {
@@ -77,7 +81,7 @@ internal static class ModelTrainer
         clock.Restart();
         var prior = 0.1;
         var (patternKeys, patternCounts) = Unpack(patterns);
-        var iterations = RunEm(patternKeys, patternCounts, m, u, ref prior);
+        var (iterations, converged) = RunEm(patternKeys, patternCounts, m, u, ref prior);
         if (!IsPlausible(m, Observed(patternKeys, patternCounts)))
         {
             // EM settled on a class that is not "same person" (on multi-channel data where names and birth dates
@@ -89,13 +93,14 @@ internal static class ModelTrainer
                 u[f] = (double[])randomU[f].Clone();
             }
             prior = 0.1;
-            iterations += RunEm(patternKeys, patternCounts, m, u, ref prior, estimateU: true, estimateM: false);
+            (iterations, converged) = RunEm(patternKeys, patternCounts, m, u, ref prior, estimateU: true, estimateM: false);
             model.EmFallback = true;
         }
         timings = new TrainingTimings(randomTime, candidateTime, clock.Elapsed, patterns.Count);
 
         model.Prior = Math.Clamp(prior, 1e-6, 1 - 1e-6);
         model.EmIterations = iterations;
+        model.EmConverged = converged;
         for (var f = 0; f < MatchRecord.FieldCount; f++)
         {
             var field = (MatchField)f;
@@ -115,7 +120,9 @@ internal static class ModelTrainer
     /// random pairs alone would push every candidate pair into the match class. u starts from the random pairs,
     /// m from a strong-agreement guess, which keeps the match class the agreeing one.
     /// </summary>
-    internal static int RunEm(ComparisonLevel[][] patterns, long[] counts, double[][] m, double[][] u, ref double prior, bool estimateU = true, bool estimateM = true)
+    /// <returns>The iterations run, and whether the estimates settled (moved less than the tolerance) before the cap.</returns>
+    internal static (int Iterations, bool Converged) RunEm(ComparisonLevel[][] patterns, long[] counts, double[][] m, double[][] u, ref double prior,
+        bool estimateU = true, bool estimateM = true)
     {
         var fields = m.Length;
         var mSums = new double[fields, MatchModel.LevelCount];
@@ -190,10 +197,10 @@ internal static class ModelTrainer
             prior = newPrior;
             if (change < Tolerance)
             {
-                break;
+                return (iteration, true);
             }
         }
-        return iteration;
+        return (iteration, false);
     }
 
     /// <summary>
@@ -385,13 +392,20 @@ internal static class ModelTrainer
         return key;
     }
 
+    /// <summary>
+    /// The vectors in the order of their packed keys: EM sums them in that order, so the model's last digits do not
+    /// depend on which scoring thread counted a vector first.
+    /// </summary>
     private static (ComparisonLevel[][], long[]) Unpack(Dictionary<ulong, long> patterns)
     {
         var keys = new ComparisonLevel[patterns.Count][];
         var counts = new long[patterns.Count];
+        var ordered = patterns.Keys.ToArray();
+        Array.Sort(ordered);
         var i = 0;
-        foreach (var (key, count) in patterns)
+        foreach (var key in ordered)
         {
+            var count = patterns[key];
             var levels = new ComparisonLevel[MatchRecord.FieldCount];
             for (var f = 0; f < levels.Length; f++)
             {

@@ -2,13 +2,30 @@ using Stitcher.Engine.Configuration;
 using Stitcher.Engine.Ingest;
 using Stitcher.Engine.Normalization;
 using Stitcher.Engine.Pipeline;
+using Stitcher.Engine.Resolution;
 using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Matching;
 
 /// <summary>What <c>stitcher train</c> did.</summary>
 public sealed record TrainingReport(string ModelPath, int Records, long CandidatePairs, long RandomPairs, int EmIterations, double Prior, TimeSpan Elapsed,
-    TimeSpan ReadTime, TrainingTimings Timings);
+    TimeSpan ReadTime, TrainingTimings Timings)
+{
+    /// <summary>Whether EM settled before its iteration cap.</summary>
+    public bool EmConverged { get; init; }
+
+    /// <summary>Whether EM's match class did not look like "same person" and documented m priors were used.</summary>
+    public bool EmFallback { get; init; }
+
+    /// <summary>How EM ended, in words: converged, fell back to priors, or stopped at the cap.</summary>
+    public string EmOutcome => (EmFallback, EmConverged) switch
+    {
+        (false, true) => $"EM converged in {EmIterations} iterations",
+        (false, false) => $"EM stopped at its cap of {EmIterations} iterations without converging",
+        (true, true) => $"EM's match class did not look like the same person; fell back to documented m priors (u and prior converged in {EmIterations} iterations)",
+        (true, false) => $"EM's match class did not look like the same person; fell back to documented m priors (u and prior stopped at the cap of {EmIterations} iterations)",
+    };
+}
 
 /// <summary>Trains the probabilistic model from channel files and saves it where the engine looks for it.</summary>
 public static class ModelTraining
@@ -36,7 +53,8 @@ public static class ModelTraining
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);
         return (new TrainingReport(path, records.Records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
-            System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings), records.Records);
+            System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings)
+        { EmConverged = model.EmConverged, EmFallback = model.EmFallback }, records.Records);
     }
 
     /// <summary>Reads and normalizes the inputs, finds the shared identifier values, and builds the matcher's records.</summary>
@@ -54,6 +72,7 @@ public static class ModelTraining
             var sink = new Collector(channel, Path.GetFullPath(file), normalizer, normalized);
             await source.Reader.ReadAsync(Path.GetFullPath(file), SourcePosition.Start, sink, finalRead: true, cancellationToken).ConfigureAwait(false);
         }
+        CanonicalOrder(normalized);
         var values = new List<string?[]>(normalized.Count);
         foreach (var (_, record) in normalized)
         {
@@ -67,6 +86,43 @@ public static class ModelTraining
         }
         return (records, shared);
     }
+
+    /// <summary>
+    /// Puts the training records in an order that depends only on what they are, not on where they stood in the
+    /// files: one version per record key (the latest timestamp, then the greatest values, as ingest keeps it), ordered by
+    /// a hash of the key (a fair shuffle, so the block limits meet records as an online run would), then by the key.
+    /// Training on any permutation of the same records then gives the same model file.
+    /// </summary>
+    internal static void CanonicalOrder(List<(string Key, string?[] Values)> records)
+    {
+        var hashed = new (ulong Hash, string Key, string?[] Values)[records.Count];
+        for (var i = 0; i < hashed.Length; i++)
+        {
+            hashed[i] = (RecordKeyHash(records[i].Key), records[i].Key, records[i].Values);
+        }
+        Array.Sort(hashed, static (a, b) =>
+        {
+            var byHash = a.Hash.CompareTo(b.Hash);
+            if (byHash != 0)
+            {
+                return byHash;
+            }
+            var byKey = string.CompareOrdinal(a.Key, b.Key);
+            // The later version first, so that the first of each key is the one kept.
+            return byKey != 0 ? byKey : RecordVersion.Compare(b.Values, a.Values);
+        });
+        records.Clear();
+        for (var i = 0; i < hashed.Length; i++)
+        {
+            if (i == 0 || !string.Equals(hashed[i].Key, hashed[i - 1].Key, StringComparison.Ordinal))
+            {
+                records.Add((hashed[i].Key, hashed[i].Values));
+            }
+        }
+    }
+
+    private static ulong RecordKeyHash(string key) =>
+        System.IO.Hashing.XxHash64.HashToUInt64(System.Runtime.InteropServices.MemoryMarshal.AsBytes(key.AsSpan()));
 
     private sealed class Collector(string channel, string file, RecordNormalizer normalizer, List<(string Key, string?[] Values)> records) : IRawRecordSink
     {

@@ -101,7 +101,7 @@ internal static class EvaluateCommand
         Row("oversized blocks (capped)", report.OversizedBlocks.ToString("N0", CultureInfo.InvariantCulture));
         var t = report.Training;
         Row("training: read / random pairs / candidate pairs / EM", $"{t.ReadTime.TotalSeconds:F2} s / {t.Timings.RandomPairs.TotalSeconds:F2} s / "
-            + $"{t.Timings.CandidatePairs.TotalSeconds:F2} s / {t.Timings.Em.TotalSeconds:F2} s ({t.EmIterations} iterations, {t.Timings.DistinctVectors:N0} vectors)");
+            + $"{t.Timings.CandidatePairs.TotalSeconds:F2} s / {t.Timings.Em.TotalSeconds:F2} s ({Markup.Escape(t.EmOutcome)}, {t.Timings.DistinctVectors:N0} vectors)");
         Row("train / link / wall time", $"{report.TrainTime.TotalSeconds:F2} s / {report.LinkTime.TotalSeconds:F2} s / {report.WallTime.TotalSeconds:F2} s");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("[grey]mapping: " + Markup.Escape(string.Join(", ", report.Mapping.Select(p => $"{p.Value}→{p.Key}"))) + "[/]");

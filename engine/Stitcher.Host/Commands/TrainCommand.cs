@@ -16,7 +16,7 @@ internal static class TrainCommand
             var files = Resolve(options, inputs, channel);
             var report = await AnsiConsole.Status().StartAsync("Training…", _ => ModelTraining.TrainAsync(options, files, token));
             AnsiConsole.MarkupLine($"Trained on [bold]{report.Records:N0}[/] records: {report.CandidatePairs:N0} candidate pairs, "
-                + $"{report.RandomPairs:N0} random pairs, EM converged in {report.EmIterations} iterations, prior {report.Prior:G3}, "
+                + $"{report.RandomPairs:N0} random pairs, {Markup.Escape(report.EmOutcome)}, prior {report.Prior:G3}, "
                 + $"{report.Elapsed.TotalSeconds:F2} s.");
             AnsiConsole.MarkupLine($"Model saved to [bold]{Markup.Escape(report.ModelPath)}[/]; the engine uses it from its next start.");
             return ExitCodes.Success;
