@@ -1,7 +1,6 @@
-using System.IO.Hashing;
-using System.Text;
 using Stitcher.Engine.Matching;
 using Stitcher.Engine.Matching.Comparators;
+using Stitcher.Engine.Resolution;
 using Stitcher.Engine.Schema;
 using Stitcher.Engine.Store;
 
@@ -857,20 +856,5 @@ internal sealed class IdentityGraph
         return true;
     }
 
-    /// <summary>
-    /// A profile id is derived from its smallest record key, so the same records give the same ids in any order,
-    /// on every run and after every restart.
-    /// </summary>
-    private static string NewProfileId(string recordKey)
-    {
-        Span<byte> buffer = stackalloc byte[256];
-        var bytes = Encoding.UTF8.GetMaxByteCount(recordKey.Length) <= buffer.Length ? buffer : new byte[Encoding.UTF8.GetMaxByteCount(recordKey.Length)];
-        var length = Encoding.UTF8.GetBytes(recordKey, bytes);
-        var hash = XxHash64.HashToUInt64(bytes[..length]);
-        return string.Create(17, hash, static (span, value) =>
-        {
-            span[0] = 'P';
-            value.TryFormat(span[1..], out _, "x16");
-        });
-    }
+    private static string NewProfileId(string recordKey) => ProfileIds.For(recordKey);
 }

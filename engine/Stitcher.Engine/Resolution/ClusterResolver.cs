@@ -1,0 +1,328 @@
+using System.Runtime.InteropServices;
+using Stitcher.Engine.Matching;
+using Stitcher.Engine.Matching.Comparators;
+
+namespace Stitcher.Engine.Resolution;
+
+/// <summary>A record as resolution sees it: its key, and what tells two people apart (given name, birth date).</summary>
+internal readonly record struct ResolutionNode(string Key, string? GivenName, string? DateOfBirth);
+
+/// <summary>
+/// Evidence that two records are one person: an identifier they share (strength above 1) or a probabilistic match
+/// (its probability). <paramref name="Reason"/> is for a person to read and names no values.
+/// </summary>
+internal readonly record struct ResolutionLink(int A, int B, double Strength, string Reason);
+
+/// <summary>A link the resolver did not follow, and why.</summary>
+internal readonly record struct RefusedLink(int A, int B, double Strength, string Reason);
+
+/// <summary>One resolved profile: its members (node indexes, ascending by key) and the id their smallest key gives.</summary>
+internal sealed class ResolvedCluster(string id, string minKey, List<int> members)
+{
+    public string Id { get; } = id;
+    public string MinKey { get; } = minKey;
+    public List<int> Members { get; } = members;
+}
+
+/// <summary>What <see cref="ClusterResolver.Resolve"/> decided.</summary>
+internal sealed class ResolutionResult(int[] clusterOf, List<ResolvedCluster> clusters, List<RefusedLink> refused)
+{
+    /// <summary>Per node, its cluster's position in <see cref="Clusters"/>.</summary>
+    public int[] ClusterOf { get; } = clusterOf;
+
+    /// <summary>Clusters by smallest member key.</summary>
+    public List<ResolvedCluster> Clusters { get; } = clusters;
+
+    /// <summary>Links between records that stayed in different clusters, in the order they were weighed.</summary>
+    public List<RefusedLink> Refused { get; } = refused;
+}
+
+/// <summary>
+/// Decides profiles from records and the links between them, as a pure function of the set: the same records and
+/// links in any order give the same clusters, the same ids and the same refusals. Links are followed strongest first
+/// (reviewer must-links, then identifiers, then match probability; ties by the two keys), Kruskal-style: a link joins
+/// two clusters unless a reviewer said two of their records are different people, or the clusters conflict as wholes
+/// (every given name of one clearly differs from every given name of the other, and likewise every birth date; see
+/// <see cref="Conflict(IReadOnlyCollection{string}, IReadOnlyCollection{string}, IReadOnlyCollection{string}, IReadOnlyCollection{string})"/>). A cluster's id derives from its smallest record key (<see cref="ProfileIds"/>). No storage,
+/// threads or pipeline inside: the identity graph hands it a neighbourhood and applies the answer.
+/// </summary>
+internal sealed class ClusterResolver
+{
+    public const string ReviewerSplitReason = "a reviewer decided these records are different people";
+    public const string ConflictReason = "joining would put different given names and different dates of birth in one profile";
+
+    private readonly NameComparator _names = new();
+
+    /// <summary>Resolves the nodes under the links and the reviewer's decisions.</summary>
+    /// <param name="nodes">The records of one neighbourhood, in any order.</param>
+    /// <param name="links">Evidence between them, by node index, in any order.</param>
+    /// <param name="mustLink">Pairs a reviewer linked: joined before any evidence is weighed, whatever it says.</param>
+    /// <param name="cannotLink">Pairs a reviewer separated: never in one cluster, however they are linked.</param>
+    public ResolutionResult Resolve(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<ResolutionLink> links,
+        IReadOnlyList<(int A, int B)>? mustLink = null, IReadOnlyList<(int A, int B)>? cannotLink = null)
+    {
+        var parent = new int[nodes.Count];
+        var traits = new Traits[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            parent[i] = i;
+            traits[i] = new Traits(i, nodes[i]);
+        }
+        // Cannot-link pairs by node, so that a join checks only the pairs its members take part in.
+        Dictionary<int, List<int>>? apart = null;
+        foreach (var (a, b) in cannotLink ?? [])
+        {
+            apart ??= [];
+            Add(apart, a, b);
+            Add(apart, b, a);
+        }
+        var refused = new List<RefusedLink>();
+        foreach (var (a, b) in Ordered(nodes, mustLink ?? []))
+        {
+            Join(parent, traits, Find(parent, a), Find(parent, b));
+        }
+        foreach (var link in OrderedLinks(nodes, links))
+        {
+            var ra = Find(parent, link.A);
+            var rb = Find(parent, link.B);
+            if (ra == rb)
+            {
+                continue;
+            }
+            if (apart is not null && KeptApart(parent, traits[ra], traits[rb], apart))
+            {
+                refused.Add(new RefusedLink(link.A, link.B, link.Strength, ReviewerSplitReason));
+                continue;
+            }
+            if (Conflicts(traits[ra], traits[rb]))
+            {
+                refused.Add(new RefusedLink(link.A, link.B, link.Strength, ConflictReason));
+                continue;
+            }
+            Join(parent, traits, ra, rb);
+        }
+        return Collect(nodes, parent, refused);
+    }
+
+    /// <summary>
+    /// Whether two sets of given names and birth dates cannot be one person: both sides know both, no given name of
+    /// one is the other's up to a typo, nickname or initial, and no birth date is the other's up to a typo or swap.
+    /// </summary>
+    public bool Conflict(IReadOnlyCollection<string> givensA, IReadOnlyCollection<string> datesA, IReadOnlyCollection<string> givensB,
+        IReadOnlyCollection<string> datesB)
+    {
+        if (givensA.Count == 0 || givensB.Count == 0 || datesA.Count == 0 || datesB.Count == 0)
+        {
+            return false;
+        }
+        foreach (var x in givensA)
+        {
+            foreach (var y in givensB)
+            {
+                if (_names.Compare(x, y) >= ComparisonLevel.Loose)
+                {
+                    return false;
+                }
+            }
+        }
+        foreach (var x in datesA)
+        {
+            foreach (var y in datesB)
+            {
+                if (PersonSketch.CouldBeOneBirthDate(x, y))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Whether no two of these values can conflict: every pair of given names is compatible, or every pair of birth
+    /// dates is. A cluster like that can take any record with compatible values without a refusal anywhere inside it,
+    /// whatever order its links are weighed in, which is what lets the identity graph add such a record directly.
+    /// </summary>
+    public bool Coherent(IReadOnlyList<string> givens, IReadOnlyList<string> dates) => AllCompatible(givens, names: true) || AllCompatible(dates, names: false);
+
+    /// <summary>Whether <paramref name="value"/> is compatible with every one of <paramref name="values"/>.</summary>
+    public bool CompatibleWithAll(string value, IReadOnlyList<string> values, bool names)
+    {
+        foreach (var other in values)
+        {
+            if (!Compatible(value, other, names))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private bool AllCompatible(IReadOnlyList<string> values, bool names)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            for (var j = i + 1; j < values.Count; j++)
+            {
+                if (!Compatible(values[i], values[j], names))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private bool Compatible(string a, string b, bool names) =>
+        string.Equals(a, b, StringComparison.Ordinal) || (names ? _names.Compare(a, b) >= ComparisonLevel.Loose : PersonSketch.CouldBeOneBirthDate(a, b));
+
+    private bool Conflicts(Traits a, Traits b) => Conflict(a.Givens, a.Dates, b.Givens, b.Dates);
+
+    private static bool KeptApart(int[] parent, Traits a, Traits b, Dictionary<int, List<int>> apart)
+    {
+        // Walk the smaller side's members that a reviewer separated from someone.
+        var (small, large) = a.Members.Count <= b.Members.Count ? (a, b) : (b, a);
+        var largeRoot = Find(parent, large.Members[0]);
+        foreach (var member in small.Members)
+        {
+            if (apart.TryGetValue(member, out var others))
+            {
+                foreach (var other in others)
+                {
+                    if (Find(parent, other) == largeRoot)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void Join(int[] parent, Traits[] traits, int ra, int rb)
+    {
+        if (ra == rb)
+        {
+            return;
+        }
+        // The larger cluster absorbs the smaller: its lists grow by the fewest values.
+        if (traits[ra].Members.Count < traits[rb].Members.Count)
+        {
+            (ra, rb) = (rb, ra);
+        }
+        parent[rb] = ra;
+        traits[ra].Absorb(traits[rb]);
+        traits[rb] = null!;
+    }
+
+    private static int Find(int[] parent, int x)
+    {
+        while (parent[x] != x)
+        {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        return x;
+    }
+
+    /// <summary>Must-links in the order of their keys: joining needs no order, but refusals never depend on input order.</summary>
+    private static List<(int A, int B)> Ordered(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<(int A, int B)> pairs)
+    {
+        var ordered = new List<(int A, int B)>(pairs);
+        ordered.Sort((x, y) => ComparePair(nodes, x.A, x.B, y.A, y.B));
+        return ordered;
+    }
+
+    private static List<ResolutionLink> OrderedLinks(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<ResolutionLink> links)
+    {
+        var ordered = new List<ResolutionLink>(links);
+        ordered.Sort((x, y) =>
+        {
+            var byStrength = y.Strength.CompareTo(x.Strength);
+            return byStrength != 0 ? byStrength : ComparePair(nodes, x.A, x.B, y.A, y.B);
+        });
+        return ordered;
+    }
+
+    /// <summary>Orders two unordered pairs of nodes by their smaller key, then their larger one.</summary>
+    private static int ComparePair(IReadOnlyList<ResolutionNode> nodes, int a1, int b1, int a2, int b2)
+    {
+        var (lo1, hi1) = Sorted(nodes, a1, b1);
+        var (lo2, hi2) = Sorted(nodes, a2, b2);
+        var byLow = string.CompareOrdinal(lo1, lo2);
+        return byLow != 0 ? byLow : string.CompareOrdinal(hi1, hi2);
+    }
+
+    private static (string Low, string High) Sorted(IReadOnlyList<ResolutionNode> nodes, int a, int b)
+    {
+        var (x, y) = (nodes[a].Key, nodes[b].Key);
+        return string.CompareOrdinal(x, y) <= 0 ? (x, y) : (y, x);
+    }
+
+    private static ResolutionResult Collect(IReadOnlyList<ResolutionNode> nodes, int[] parent, List<RefusedLink> refused)
+    {
+        var byRoot = new Dictionary<int, List<int>>();
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var root = Find(parent, i);
+            ref var members = ref CollectionsMarshal.GetValueRefOrAddDefault(byRoot, root, out _);
+            (members ??= []).Add(i);
+        }
+        var clusters = new List<ResolvedCluster>(byRoot.Count);
+        foreach (var members in byRoot.Values)
+        {
+            members.Sort((x, y) => string.CompareOrdinal(nodes[x].Key, nodes[y].Key));
+            var minKey = nodes[members[0]].Key;
+            clusters.Add(new ResolvedCluster(ProfileIds.For(minKey), minKey, members));
+        }
+        clusters.Sort(static (x, y) => string.CompareOrdinal(x.MinKey, y.MinKey));
+        var clusterOf = new int[nodes.Count];
+        for (var c = 0; c < clusters.Count; c++)
+        {
+            foreach (var member in clusters[c].Members)
+            {
+                clusterOf[member] = c;
+            }
+        }
+        return new ResolutionResult(clusterOf, clusters, refused);
+    }
+
+    private static void Add(Dictionary<int, List<int>> map, int key, int value)
+    {
+        ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _);
+        (list ??= []).Add(value);
+    }
+
+    /// <summary>A cluster's members and its distinct given names and birth dates, while it is being built.</summary>
+    private sealed class Traits
+    {
+        public Traits(int index, ResolutionNode node)
+        {
+            Members = [index];
+            Givens = string.IsNullOrEmpty(node.GivenName) ? [] : [node.GivenName];
+            Dates = string.IsNullOrEmpty(node.DateOfBirth) ? [] : [node.DateOfBirth];
+        }
+
+        public List<int> Members { get; }
+        public List<string> Givens { get; }
+        public List<string> Dates { get; }
+
+        public void Absorb(Traits other)
+        {
+            Members.AddRange(other.Members);
+            AddDistinct(Givens, other.Givens);
+            AddDistinct(Dates, other.Dates);
+        }
+
+        private static void AddDistinct(List<string> into, List<string> values)
+        {
+            foreach (var value in values)
+            {
+                if (!into.Contains(value))
+                {
+                    into.Add(value);
+                }
+            }
+        }
+    }
+}
