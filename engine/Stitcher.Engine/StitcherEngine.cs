@@ -365,6 +365,15 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 {
                     evidence.Add(EvidenceExplanation.From(item, _graph.ResolveProfileId));
                 }
+                // Links resolution refused, kept on the profile: the member's side of each.
+                var memberKey = StoreKeys.Record(record.Channel, record.RecordId);
+                foreach (var refusal in profile.Refusals)
+                {
+                    if (refusal.Record == memberKey)
+                    {
+                        evidence.Add(EvidenceExplanation.FromRefusal(refusal, _graph.ProfileOfRecord(refusal.OtherRecord)));
+                    }
+                }
                 members.Add(new RecordExplanation(record.Channel, record.RecordId, new DateTimeOffset(record.TimestampUtcTicks, TimeSpan.Zero),
                     record.SourceFile, record.SourceLine, evidence));
             }

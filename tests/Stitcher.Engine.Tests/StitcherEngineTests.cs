@@ -391,6 +391,26 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.False(sink.Latest[merged].Attributes.ContainsKey("phone"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RecordSentInTwoVersions_TheLaterTimestampWinsInEitherOrder(bool newerFirst)
+    {
+        const string Older = "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z";
+        const string Newer = "c1,Ann,Lee,ann.lee@work.example,+14155550132,2026-03-01T00:00:00Z";
+        WriteCrm(newerFirst ? Newer : Older, "c2,Ann,Lee,,+14155550132,2026-01-02T00:00:00Z");
+        await using var engine = NewEngine();
+        await engine.RunOnceAsync();
+        File.AppendAllText(CrmPath, (newerFirst ? Older : Newer) + "\r\n");
+        await engine.RunOnceAsync();
+
+        var profile = engine.FindProfileByRecord("crm", "c1")!;
+        Assert.Equal("ann.lee@work.example", profile.Attributes["email"].Value);
+        // The newer version's phone joins c2.
+        Assert.Equal(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2"));
+        Assert.Equal(2, engine.TotalRecords);
+    }
+
     [Fact]
     public async Task IngestRecord_OneRecordAtATime_JoinsTheProfileOfItsPhoneAndSurvivesAReopen()
     {

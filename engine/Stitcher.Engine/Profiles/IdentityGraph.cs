@@ -35,7 +35,7 @@ internal sealed class LinkOutcome
 /// each (rule, value) to a profile; when a record's identifiers point at several profiles they merge into the one
 /// with the smallest id and the others become aliases of it. Profiles touched in a batch are cached and written once.
 /// </summary>
-internal sealed class IdentityGraph
+internal sealed partial class IdentityGraph
 {
     private readonly KeyValueStore _store;
     private readonly IReadOnlyList<IdentifierRule> _rules;
@@ -45,11 +45,11 @@ internal sealed class IdentityGraph
     // loading it is one read (from disk, once the log outgrows memory), not two. Emptied when the record is linked.
     private readonly Dictionary<string, StoredProfile> _readForLink = new(StringComparer.Ordinal);
     private readonly NameComparator _names = new();
+    // Distinct people kept per identifier value until it is disabled: more than enough to find MaxPeople clearly
+    // different ones among them (a value this many sketches share is a placeholder or a shop's phone).
+    private const int MaxSketchesPerIdentifier = 32;
     private readonly List<string> _candidateIds = new(8);
-    private readonly Dictionary<string, double> _strength = new(StringComparer.Ordinal);
-    private readonly List<StoredProfile> _accepted = new(8);
     private readonly HashSet<string> _resplit = new(StringComparer.Ordinal);
-    private readonly List<(StoredProfile Profile, bool ConflictsWithRecord, double Strength)> _ranked = new(8);
     private const double IdentifierStrength = 2;
     private readonly List<MatchEvidence> _matches = new(8);
     private readonly List<(string Key, StoredIdentifier Entry, IdentifierRule Rule)> _recordIdentifiers = new(8);
@@ -113,7 +113,8 @@ internal sealed class IdentityGraph
 
     /// <summary>
     /// Adds or replaces one normalized record and links it. A record re-sent unchanged is skipped, so reading
-    /// the same rows twice (after a crash between checkpoint and progress) changes nothing.
+    /// the same rows twice (after a crash between checkpoint and progress) changes nothing; so is an older version
+    /// than the one stored (<see cref="RecordVersion"/>), so that versions give the same result in any order.
     /// </summary>
     public void Link(StoredRecord record, int channelPriority, LinkOutcome outcome)
     {
@@ -121,8 +122,9 @@ internal sealed class IdentityGraph
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
         if (MayBeStored(recordKey) && _store.TryRead<StoredRecord>(recordKey, out var previous))
         {
-            if (previous.TimestampUtcTicks == record.TimestampUtcTicks && SameValues(previous.Normalized, record.Normalized))
+            if (RecordVersion.Compare(previous.Normalized, record.Normalized) >= 0)
             {
+                // The same version again, or an older one arriving late: the stored one stands, whatever the order.
                 outcome.RecordsUnchanged++;
                 return;
             }
@@ -136,7 +138,6 @@ internal sealed class IdentityGraph
         }
 
         _candidateIds.Clear();
-        _strength.Clear();
         _recordIdentifiers.Clear();
         record.Evidence.Clear();
         var person = PersonSketch.Of(record.Normalized);
@@ -157,10 +158,10 @@ internal sealed class IdentityGraph
                 _recordIdentifiers.Add((identifierKey, entry, rule));
                 continue;
             }
-            if (!entry.Disabled && person.IsKnown && !person.CouldBeAny(entry.People, _names))
+            if (!entry.Disabled && person.IsKnown && !entry.People.Contains(person) && entry.People.Count < MaxSketchesPerIdentifier)
             {
                 entry.People.Add(person);
-                if (rule.MaxPeople > 0 && entry.People.Count >= rule.MaxPeople)
+                if (rule.MaxPeople > 0 && DifferentPeople.AtLeast(entry.People, rule.MaxPeople, _names))
                 {
                     // Clearly different people share this value: it identifies nobody from now on, and the links
                     // it made so far are taken back.
@@ -177,7 +178,7 @@ internal sealed class IdentityGraph
                     Rule = rule.Name,
                     Value = value,
                     OtherRecord = entry.FirstRecord,
-                    Reason = $"{rule.Name} is shared by {entry.People.Count} different people; it no longer links",
+                    Reason = $"{rule.Name} is shared by {rule.MaxPeople} or more different people; it no longer links",
                 });
                 continue;
             }
@@ -202,7 +203,6 @@ internal sealed class IdentityGraph
             {
                 _candidateIds.Add(profileId);
             }
-            _strength[profileId] = IdentifierStrength;
         }
 
         MatchRecord? matchRecord = null;
@@ -233,137 +233,65 @@ internal sealed class IdentityGraph
                     {
                         _candidateIds.Add(resolved);
                     }
-                    _strength[resolved] = Math.Max(_strength.GetValueOrDefault(resolved), match.Probability);
                 }
             }
         }
 
-        if (_candidateIds.Count > 1 && RefuseConflictingCandidates(record))
-        {
-            // A refused profile keeps its identifiers: the record does not take them over.
-            _recordIdentifiers.RemoveAll(item => item.Entry.ProfileId.Length > 0 && !_candidateIds.Contains(ResolveProfileId(item.Entry.ProfileId))
-                && ProfileExists(ResolveProfileId(item.Entry.ProfileId)));
-        }
-
-        StoredProfile profile;
+        StoredProfile? profile = null;
         if (_candidateIds.Count == 0)
         {
-            profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey };
+            profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey, Coherence = ProfileCoherence.Coherent };
             _counters.Profiles++;
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
         }
-        else
+        else if (_candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
         {
-            // The survivor is the profile holding the smallest record key, so ids never depend on arrival order.
             profile = LoadProfile(_candidateIds[0]);
-            for (var i = 1; i < _candidateIds.Count; i++)
-            {
-                var other = LoadProfile(_candidateIds[i]);
-                if (string.CompareOrdinal(other.MinRecordKey, profile.MinRecordKey) < 0)
-                {
-                    profile = other;
-                }
-            }
-            foreach (var id in _candidateIds)
-            {
-                if (id != profile.Id)
-                {
-                    MergeInto(profile, id, outcome);
-                }
-            }
             if (string.CompareOrdinal(recordKey, profile.MinRecordKey) < 0)
             {
                 Rename(profile, recordKey, outcome);
             }
         }
-
-        record.ProfileId = profile.Id;
-        profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
-        _survivorship.Apply(profile, record, channelPriority);
-        foreach (var (key, entry, _) in _recordIdentifiers)
+        if (profile is not null)
         {
-            // Only new or re-pointed entries are written; an entry already pointing here stays as it is.
-            if (entry.ProfileId != profile.Id)
+            profile.Coherence = CoherenceWith(profile, record);
+            record.ProfileId = profile.Id;
+            profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
+            _survivorship.Apply(profile, record, channelPriority);
+            foreach (var (key, entry, _) in _recordIdentifiers)
             {
-                entry.ProfileId = profile.Id;
-                _identifierCache[key] = entry;
+                // Only new or re-pointed entries are written; an entry already pointing here stays as it is.
+                if (entry.ProfileId != profile.Id)
+                {
+                    entry.ProfileId = profile.Id;
+                    _identifierCache[key] = entry;
+                }
             }
+            _dirtyProfiles[profile.Id] = profile;
+            outcome.ChangedProfiles.Add(profile.Id);
+        }
+        else
+        {
+            // Several profiles, or one the record could make incoherent or that was kept apart from others: what
+            // happens depends on every link among them, not on which came first.
+            Reresolve(_candidateIds, record, outcome);
         }
         _store.Write(recordKey, record);
         if (matchRecord is not null)
         {
             _matcher!.Add(matchRecord);
         }
-        _dirtyProfiles[profile.Id] = profile;
         _readForLink.Clear();
-        outcome.ChangedProfiles.Add(profile.Id);
         outcome.RecordsLinked++;
         if (_resplit.Count > 0)
         {
             foreach (var id in _resplit)
             {
-                var resolved = ResolveProfileId(id);
-                if (TryLoadProfile(resolved, out var linked))
-                {
-                    Resplit(resolved, linked, outcome);
-                }
+                Reresolve([id], null, outcome);
             }
             _resplit.Clear();
         }
-    }
-
-    /// <summary>
-    /// The cluster-level over-merge guard. When a record points at several profiles, joining them would be a
-    /// transitive merge: they are joined best first (profiles compatible with the record, then identifier rules,
-    /// then match probability), and a profile is left out when it conflicts with a profile already joined:
-    /// different dates of birth and different given names, nothing compatible between them. Each refusal is kept
-    /// as evidence on the record. A record pointing at one profile joins it: the model or the rule decided that.
-    /// </summary>
-    /// <returns>Whether any candidate was refused.</returns>
-    private bool RefuseConflictingCandidates(StoredRecord record)
-    {
-        _ranked.Clear();
-        foreach (var id in _candidateIds)
-        {
-            var candidate = LoadProfile(id);
-            _ranked.Add((candidate, PersonConflict.Between(record, candidate, _names), _strength.GetValueOrDefault(id)));
-        }
-        _ranked.Sort(static (a, b) =>
-        {
-            if (a.ConflictsWithRecord != b.ConflictsWithRecord)
-            {
-                return a.ConflictsWithRecord ? 1 : -1;
-            }
-            var byStrength = b.Strength.CompareTo(a.Strength);
-            return byStrength != 0 ? byStrength : string.CompareOrdinal(a.Profile.MinRecordKey, b.Profile.MinRecordKey);
-        });
-        _candidateIds.Clear();
-        _accepted.Clear();
-        var refused = false;
-        foreach (var (candidate, _, strength) in _ranked)
-        {
-            var conflict = false;
-            for (var j = 0; !conflict && j < _accepted.Count; j++)
-            {
-                conflict = PersonConflict.Between(_accepted[j], candidate, _names);
-            }
-            if (conflict)
-            {
-                record.Evidence.Add(new StoredEvidence
-                {
-                    Kind = StoredEvidence.Refused,
-                    OtherProfile = candidate.Id,
-                    Probability = Math.Min(strength, 1),
-                    Reason = "joining would put different given names and different dates of birth in one profile",
-                });
-                refused = true;
-                continue;
-            }
-            _accepted.Add(candidate);
-            _candidateIds.Add(candidate.Id);
-        }
-        return refused;
     }
 
     /// <summary>Deletes a record: it leaves its profile, which splits or disappears as its remaining links allow.</summary>
@@ -413,175 +341,9 @@ internal sealed class IdentityGraph
             }
             return;
         }
-        Resplit(profileId, profile, outcome);
-    }
-
-    /// <summary>
-    /// Re-derives a profile from the links that hold between its members now: one connected group keeps going,
-    /// several become separate profiles (ProfileSplit). Used after a member left, and after an identifier that
-    /// linked members was disabled (too many different people share it), so that the result is the same as if
-    /// the identifier had never linked anyone, whatever order the records came in.
-    /// </summary>
-    private void Resplit(string profileId, StoredProfile profile, LinkOutcome outcome)
-    {
-        var members = new List<StoredRecord>(profile.Members.Count);
-        foreach (var member in profile.Members)
-        {
-            if (_store.TryRead<StoredRecord>(StoreKeys.Record(member.Channel, member.RecordId), out var memberRecord))
-            {
-                members.Add(memberRecord);
-            }
-        }
-        var components = Components(members);
-        var keepsId = false;
-        string? firstId = null;
-        foreach (var component in components)
-        {
-            var minKey = MinKey(component);
-            var id = NewProfileId(minKey);
-            if (id != profileId)
-            {
-                ClaimId(id);
-            }
-            firstId ??= id;
-            var piece = new StoredProfile { Id = id, MinRecordKey = minKey, Version = id == profileId ? profile.Version : 0 };
-            var withPriorities = new List<(StoredRecord, int)>(component.Count);
-            foreach (var member in component)
-            {
-                piece.Members.Add(new StoredMember { Channel = member.Channel, RecordId = member.RecordId, TimestampUtcTicks = member.TimestampUtcTicks });
-                withPriorities.Add((member, _channelPriorities.TryGetValue(member.Channel, out var priority) ? priority : 0));
-                Repoint(member, id);
-            }
-            _survivorship.Rebuild(piece, withPriorities);
-            _dirtyProfiles[id] = piece;
-            outcome.ChangedProfiles.Add(id);
-            if (id == profileId)
-            {
-                keepsId = true;
-            }
-            else
-            {
-                _counters.Profiles++;
-                outcome.ProfilesCreated++;
-                _lifecycle.Add((ChangeEventType.ProfileSplit, profileId, id));
-            }
-        }
-        if (!keepsId)
-        {
-            // The record that gave the profile its id left: the id becomes an alias of the piece with the smallest key.
-            _dirtyProfiles.Remove(profileId);
-            _store.Delete(StoreKeys.Profile(profileId));
-            _store.Write(StoreKeys.Alias(profileId), firstId!);
-            _counters.Profiles--;
-            outcome.ChangedProfiles.Remove(profileId);
-            outcome.RetiredProfiles.Add(profileId);
-        }
-    }
-
-    /// <summary>Connected groups of records under the links that still hold, smallest record key first.</summary>
-    private List<List<StoredRecord>> Components(List<StoredRecord> members)
-    {
-        var parent = new int[members.Count];
-        for (var i = 0; i < parent.Length; i++)
-        {
-            parent[i] = i;
-        }
-        int Find(int x)
-        {
-            while (parent[x] != x)
-            {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            return x;
-        }
-        void Union(int a, int b) => parent[Find(a)] = Find(b);
-
-        var byKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byIdentifier = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < members.Count; i++)
-        {
-            byKey[StoreKeys.Record(members[i].Channel, members[i].RecordId)] = i;
-        }
-        for (var i = 0; i < members.Count; i++)
-        {
-            var member = members[i];
-            foreach (var rule in _rules)
-            {
-                if (IdentifierKey(rule, member, out _) is not { } key || (TryGetIdentifier(key, out var entry) && entry.Disabled))
-                {
-                    continue;
-                }
-                if (byIdentifier.TryGetValue(key, out var other))
-                {
-                    Union(i, other);
-                }
-                else
-                {
-                    byIdentifier[key] = i;
-                }
-            }
-            foreach (var evidence in member.Evidence)
-            {
-                if (evidence.Kind == StoredEvidence.Probabilistic && evidence.OtherRecord is not null && byKey.TryGetValue(evidence.OtherRecord, out var other))
-                {
-                    Union(i, other);
-                }
-            }
-        }
-        var groups = new Dictionary<int, List<StoredRecord>>();
-        for (var i = 0; i < members.Count; i++)
-        {
-            var root = Find(i);
-            if (!groups.TryGetValue(root, out var group))
-            {
-                group = [];
-                groups[root] = group;
-            }
-            group.Add(members[i]);
-        }
-        var result = groups.Values.ToList();
-        result.Sort(static (a, b) => string.CompareOrdinal(MinKey(a), MinKey(b)));
-        return result;
-    }
-
-    private static string MinKey(List<StoredRecord> group)
-    {
-        var min = StoreKeys.Record(group[0].Channel, group[0].RecordId);
-        foreach (var record in group)
-        {
-            var key = StoreKeys.Record(record.Channel, record.RecordId);
-            if (string.CompareOrdinal(key, min) < 0)
-            {
-                min = key;
-            }
-        }
-        return min;
-    }
-
-    /// <summary>
-    /// Points a member record, its identifier entries and its matcher entry at its (new) profile, comparing raw ids:
-    /// a reference that only reaches the profile through an alias is rewritten too. A retired id is claimed again
-    /// only by a record that left its profile, and that profile is always re-split first, so after this no record,
-    /// entry or matcher entry refers to an id that can be claimed again.
-    /// </summary>
-    private void Repoint(StoredRecord member, string profileId)
-    {
-        var recordKey = StoreKeys.Record(member.Channel, member.RecordId);
-        if (member.ProfileId != profileId)
-        {
-            member.ProfileId = profileId;
-            _store.Write(recordKey, member);
-        }
-        foreach (var rule in _rules)
-        {
-            if (IdentifierKey(rule, member, out _) is { } key
-                && TryGetIdentifier(key, out var entry) && !entry.Disabled && entry.ProfileId != profileId)
-            {
-                entry.ProfileId = profileId;
-                _identifierCache[key] = entry;
-            }
-        }
+        // The neighbourhood is gathered from this copy, which no longer lists the record.
+        _readForLink[profileId] = profile;
+        Reresolve([profileId], null, outcome);
     }
 
     /// <summary>
@@ -659,7 +421,7 @@ internal sealed class IdentityGraph
     }
 
     /// <summary>The profile a stored record belongs to now (its stored id, followed through merges); "" if it is gone.</summary>
-    private string ProfileOfRecord(string recordKey) =>
+    public string ProfileOfRecord(string recordKey) =>
         _store.TryRead<StoredRecordProfile>(recordKey, out var record) && record.ProfileId.Length > 0 ? ResolveProfileId(record.ProfileId) : "";
 
     /// <summary>A profile to show, golden values included.</summary>
@@ -774,20 +536,6 @@ internal sealed class IdentityGraph
         ? profile
         : throw new InvalidOperationException($"Profile {profileId} is indexed but missing from the store.");
 
-    private void MergeInto(StoredProfile survivor, string retiredId, LinkOutcome outcome)
-    {
-        var retired = LoadProfile(retiredId);
-        survivor.Members.AddRange(retired.Members);
-        if (string.CompareOrdinal(retired.MinRecordKey, survivor.MinRecordKey) < 0)
-        {
-            survivor.MinRecordKey = retired.MinRecordKey;
-        }
-        _survivorship.Merge(survivor, retired);
-        Retire(retiredId, survivor.Id, outcome);
-        _counters.Profiles--;
-        outcome.ProfilesMerged++;
-    }
-
     /// <summary>
     /// A record with a smaller key than every member joined: the profile takes the id that key gives, as it would
     /// have had the records come in the other order. The old id becomes an alias, like a merged-away one.
@@ -838,22 +586,6 @@ internal sealed class IdentityGraph
     {
         var sequence = ++_counters.ChangeSequence;
         _changes.Add(new ChangeEvent(sequence, type, profileId, relatedProfileId, version, atTicks));
-    }
-
-    private static bool SameValues(string?[] left, string?[] right)
-    {
-        if (left.Length != right.Length)
-        {
-            return false;
-        }
-        for (var i = 0; i < left.Length; i++)
-        {
-            if (!string.Equals(left[i], right[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static string NewProfileId(string recordKey) => ProfileIds.For(recordKey);

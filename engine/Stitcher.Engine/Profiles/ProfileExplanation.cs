@@ -51,6 +51,16 @@ public sealed record EvidenceExplanation(
         evidence.Reason,
         evidence.Value);
 
+    /// <summary>A link resolution refused between this member and a record of <paramref name="otherProfile"/>.</summary>
+    internal static EvidenceExplanation FromRefusal(StoredRefusal refusal, string otherProfile) => new(
+        StoredEvidence.Refused,
+        null,
+        DisplayRecord(refusal.OtherRecord),
+        otherProfile.Length == 0 ? null : otherProfile,
+        Math.Min(refusal.Strength, 1),
+        null,
+        refusal.Reason);
+
     /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
     internal static string DisplayRecord(string recordKey) =>
         recordKey.StartsWith("R|", StringComparison.Ordinal) ? string.Concat(recordKey.AsSpan(2, recordKey.IndexOf('|', 2) - 2), ":", recordKey.AsSpan(recordKey.IndexOf('|', 2) + 1)) : recordKey;

@@ -41,9 +41,9 @@ internal sealed class ResolutionResult(int[] clusterOf, List<ResolvedCluster> cl
 /// Decides profiles from records and the links between them, as a pure function of the set: the same records and
 /// links in any order give the same clusters, the same ids and the same refusals. Links are followed strongest first
 /// (reviewer must-links, then identifiers, then match probability; ties by the two keys), Kruskal-style: a link joins
-/// two clusters unless a reviewer said two of their records are different people, or the clusters conflict as wholes
-/// (every given name of one clearly differs from every given name of the other, and likewise every birth date; see
-/// <see cref="Conflict(IReadOnlyCollection{string}, IReadOnlyCollection{string}, IReadOnlyCollection{string}, IReadOnlyCollection{string})"/>). A cluster's id derives from its smallest record key (<see cref="ProfileIds"/>). No storage,
+/// two clusters unless a reviewer said two of their records are different people, or a record of one conflicts with a
+/// record of the other (<see cref="Conflict"/>) that it does not link to directly: a profile must stay coherent as a
+/// whole, not only along its links. A cluster's id derives from its smallest record key (<see cref="ProfileIds"/>). No storage,
 /// threads or pipeline inside: the identity graph hands it a neighbourhood and applies the answer.
 /// </summary>
 internal sealed class ClusterResolver
@@ -77,6 +77,11 @@ internal sealed class ClusterResolver
             Add(apart, b, a);
         }
         var refused = new List<RefusedLink>();
+        var linked = new HashSet<(int, int)>(links.Count);
+        foreach (var link in links)
+        {
+            linked.Add(link.A < link.B ? (link.A, link.B) : (link.B, link.A));
+        }
         foreach (var (a, b) in Ordered(nodes, mustLink ?? []))
         {
             Join(parent, traits, Find(parent, a), Find(parent, b));
@@ -94,7 +99,7 @@ internal sealed class ClusterResolver
                 refused.Add(new RefusedLink(link.A, link.B, link.Strength, ReviewerSplitReason));
                 continue;
             }
-            if (Conflicts(traits[ra], traits[rb]))
+            if (Conflicts(nodes, traits[ra], traits[rb], linked))
             {
                 refused.Add(new RefusedLink(link.A, link.B, link.Strength, ConflictReason));
                 continue;
@@ -105,31 +110,22 @@ internal sealed class ClusterResolver
     }
 
     /// <summary>
-    /// Whether two sets of given names and birth dates cannot be one person: both sides know both, no given name of
-    /// one is the other's up to a typo, nickname or initial, and no birth date is the other's up to a typo or swap.
+    /// Whether two records cannot be one person: both given names are known and clearly differ (not a typo, nickname
+    /// or initial), and both birth dates are known and clearly differ (not a typo, a swap or a slipped year).
     /// </summary>
-    public bool Conflict(IReadOnlyCollection<string> givensA, IReadOnlyCollection<string> datesA, IReadOnlyCollection<string> givensB,
-        IReadOnlyCollection<string> datesB)
+    public bool Conflict(string? givenA, string? dateA, string? givenB, string? dateB) =>
+        !string.IsNullOrEmpty(givenA) && !string.IsNullOrEmpty(givenB) && !string.IsNullOrEmpty(dateA) && !string.IsNullOrEmpty(dateB)
+        && !Compatible(givenA, givenB, names: true) && !Compatible(dateA, dateB, names: false);
+
+    /// <summary>Whether no two of the members (node indexes) conflict: a profile that can stand as it is.</summary>
+    public bool Coherent(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<int> members)
     {
-        if (givensA.Count == 0 || givensB.Count == 0 || datesA.Count == 0 || datesB.Count == 0)
+        for (var i = 0; i < members.Count; i++)
         {
-            return false;
-        }
-        foreach (var x in givensA)
-        {
-            foreach (var y in givensB)
+            for (var j = i + 1; j < members.Count; j++)
             {
-                if (_names.Compare(x, y) >= ComparisonLevel.Loose)
-                {
-                    return false;
-                }
-            }
-        }
-        foreach (var x in datesA)
-        {
-            foreach (var y in datesB)
-            {
-                if (PersonSketch.CouldBeOneBirthDate(x, y))
+                var (x, y) = (nodes[members[i]], nodes[members[j]]);
+                if (Conflict(x.GivenName, x.DateOfBirth, y.GivenName, y.DateOfBirth))
                 {
                     return false;
                 }
@@ -137,13 +133,6 @@ internal sealed class ClusterResolver
         }
         return true;
     }
-
-    /// <summary>
-    /// Whether no two of these values can conflict: every pair of given names is compatible, or every pair of birth
-    /// dates is. A cluster like that can take any record with compatible values without a refusal anywhere inside it,
-    /// whatever order its links are weighed in, which is what lets the identity graph add such a record directly.
-    /// </summary>
-    public bool Coherent(IReadOnlyList<string> givens, IReadOnlyList<string> dates) => AllCompatible(givens, names: true) || AllCompatible(dates, names: false);
 
     /// <summary>Whether <paramref name="value"/> is compatible with every one of <paramref name="values"/>.</summary>
     public bool CompatibleWithAll(string value, IReadOnlyList<string> values, bool names)
@@ -158,7 +147,8 @@ internal sealed class ClusterResolver
         return true;
     }
 
-    private bool AllCompatible(IReadOnlyList<string> values, bool names)
+    /// <summary>Whether every two of <paramref name="values"/> (given names, or birth dates) could be one person's.</summary>
+    public bool AllCompatible(IReadOnlyList<string> values, bool names)
     {
         for (var i = 0; i < values.Count; i++)
         {
@@ -176,7 +166,25 @@ internal sealed class ClusterResolver
     private bool Compatible(string a, string b, bool names) =>
         string.Equals(a, b, StringComparison.Ordinal) || (names ? _names.Compare(a, b) >= ComparisonLevel.Loose : PersonSketch.CouldBeOneBirthDate(a, b));
 
-    private bool Conflicts(Traits a, Traits b) => Conflict(a.Givens, a.Dates, b.Givens, b.Dates);
+    /// <summary>
+    /// Whether a member of one cluster conflicts with a member of the other and nothing links those two directly: a
+    /// profile stays coherent as a whole, not only along its links. Records that do link directly (a duplicate with a
+    /// typo'd name beside one with a typo'd birth date, both matching the original and each other) are evidence enough.
+    /// </summary>
+    private bool Conflicts(IReadOnlyList<ResolutionNode> nodes, Traits a, Traits b, HashSet<(int, int)> linked)
+    {
+        foreach (var x in a.People)
+        {
+            foreach (var y in b.People)
+            {
+                if (Conflict(nodes[x].GivenName, nodes[x].DateOfBirth, nodes[y].GivenName, nodes[y].DateOfBirth) && !linked.Contains(x < y ? (x, y) : (y, x)))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     private static bool KeptApart(int[] parent, Traits a, Traits b, Dictionary<int, List<int>> apart)
     {
@@ -293,36 +301,25 @@ internal sealed class ClusterResolver
         (list ??= []).Add(value);
     }
 
-    /// <summary>A cluster's members and its distinct given names and birth dates, while it is being built.</summary>
+    /// <summary>
+    /// A cluster's members while it is being built, and those with both a given name and a birth date: only they can
+    /// conflict with anyone.
+    /// </summary>
     private sealed class Traits
     {
         public Traits(int index, ResolutionNode node)
         {
             Members = [index];
-            Givens = string.IsNullOrEmpty(node.GivenName) ? [] : [node.GivenName];
-            Dates = string.IsNullOrEmpty(node.DateOfBirth) ? [] : [node.DateOfBirth];
+            People = string.IsNullOrEmpty(node.GivenName) || string.IsNullOrEmpty(node.DateOfBirth) ? [] : [index];
         }
 
         public List<int> Members { get; }
-        public List<string> Givens { get; }
-        public List<string> Dates { get; }
+        public List<int> People { get; }
 
         public void Absorb(Traits other)
         {
             Members.AddRange(other.Members);
-            AddDistinct(Givens, other.Givens);
-            AddDistinct(Dates, other.Dates);
-        }
-
-        private static void AddDistinct(List<string> into, List<string> values)
-        {
-            foreach (var value in values)
-            {
-                if (!into.Contains(value))
-                {
-                    into.Add(value);
-                }
-            }
+            People.AddRange(other.People);
         }
     }
 }

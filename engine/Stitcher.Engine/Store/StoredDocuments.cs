@@ -90,6 +90,35 @@ public sealed class StoredProfile
     [Key(7)] public List<StoredValue>?[] Values { get; set; } = [];
     /// <summary>Touchpoints per journey stage and context, last touch per channel, current stage.</summary>
     [Key(8)] public Profiles.StoredTimeline Timeline { get; set; } = new();
+    /// <summary>
+    /// Links between a member and a record of another profile that resolution refused, kept on both profiles: they
+    /// tie the two into one neighbourhood that is resolved again whenever either changes, and explain says why.
+    /// </summary>
+    [Key(9)] public List<StoredRefusal> Refusals { get; set; } = [];
+    /// <summary>What resolution knows of the members' given names and birth dates (<see cref="ProfileCoherence"/>).</summary>
+    [Key(10)] public ProfileCoherence Coherence { get; set; }
+}
+
+/// <summary>
+/// Whether no two members conflict (different given names and different birth dates). A coherent profile can take a
+/// record that conflicts with none of its values without resolving its neighbourhood again. None: not known (a
+/// document written before this was kept); it is worked out from the values.
+/// </summary>
+public enum ProfileCoherence
+{
+    None = 0,
+    Incoherent = 1,
+    Coherent = 2,
+}
+
+/// <summary>A link resolution did not follow: a member, the record of another profile, and why.</summary>
+[MessagePackObject]
+public sealed class StoredRefusal
+{
+    [Key(0)] public string Record { get; set; } = "";
+    [Key(1)] public string OtherRecord { get; set; } = "";
+    [Key(2)] public double Strength { get; set; }
+    [Key(3)] public string Reason { get; set; } = "";
 }
 
 /// <summary>One distinct value of an attribute within a profile.</summary>

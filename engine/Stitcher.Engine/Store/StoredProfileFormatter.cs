@@ -18,7 +18,7 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
 
     // Matching a value to its member by scanning beats building a lookup for the few members most profiles have.
     private const int MaxScannedMembers = 16;
-    private const int ProfileFields = 9;
+    private const int ProfileFields = 11;
     private const int ValueFields = 8;
 
     public void Serialize(ref MessagePackWriter writer, StoredProfile value, MessagePackSerializerOptions options)
@@ -39,6 +39,8 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         writer.Write(value.Version);
         WriteValues(ref writer, value.Values, value.Members ?? []);
         resolver.GetFormatterWithVerify<StoredTimeline>().Serialize(ref writer, value.Timeline, options);
+        resolver.GetFormatterWithVerify<List<StoredRefusal>>().Serialize(ref writer, value.Refusals, options);
+        writer.Write((int)value.Coherence);
     }
 
     public StoredProfile Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -78,6 +80,12 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
                     break;
                 case 8:
                     profile.Timeline = resolver.GetFormatterWithVerify<StoredTimeline>().Deserialize(ref reader, options) ?? new StoredTimeline();
+                    break;
+                case 9:
+                    profile.Refusals = resolver.GetFormatterWithVerify<List<StoredRefusal>>().Deserialize(ref reader, options) ?? [];
+                    break;
+                case 10:
+                    profile.Coherence = (ProfileCoherence)reader.ReadInt32();
                     break;
                 default:
                     reader.Skip();

@@ -27,22 +27,23 @@ public sealed class ClusterResolverTests
     }
 
     [Fact]
-    public void Resolve_CompatibleNamesAndATypoedDate_Join()
+    public void Resolve_ANicknameJoinsAndAConflictWithAnyMemberIsRefused()
     {
-        ResolutionNode[] nodes = [new("R|a|1", "robert", "1980-01-12"), new("R|a|2", "bob", "1980-01-21"), new("R|a|3", "susan", "1980-01-12")];
-        ResolutionLink[] links = [new(0, 1, 0.99, "m"), new(1, 2, 0.98, "m")];
+        ResolutionNode[] nodes = [new("R|a|1", "robert", "1980-01-12"), new("R|a|2", "bob", "1975-06-30"), new("R|a|3", "susan", "1980-01-12")];
+        ResolutionLink[] links = [new(0, 1, 0.99, "m"), new(0, 2, 0.98, "m")];
 
         var result = _resolver.Resolve(nodes, links);
 
-        // Bob is Robert; Susan shares Robert's birth date, so she does not conflict with the pair as a whole.
-        Assert.Single(result.Clusters);
-        Assert.Empty(result.Refused);
+        // Bob is Robert, whatever the dates say; Susan shares Robert's birth date, but not Bob's, nor his name.
+        Assert.Equal(result.ClusterOf[0], result.ClusterOf[1]);
+        Assert.NotEqual(result.ClusterOf[0], result.ClusterOf[2]);
+        Assert.Equal(ClusterResolver.ConflictReason, Assert.Single(result.Refused).Reason);
     }
 
     [Fact]
     public void Resolve_ReviewerDecisions_OverrideEvidenceBothWays()
     {
-        ResolutionNode[] nodes = [new("R|a|1", "mary", "1980-01-01"), new("R|a|2", "mary", "1980-01-01"), new("R|a|3", "john", "1950-05-05"), new("R|a|4", null, null)];
+        ResolutionNode[] nodes = [new("R|a|1", "mary", "1980-01-01"), new("R|a|2", "mary", null), new("R|a|3", "john", "1950-05-05"), new("R|a|4", null, null)];
         ResolutionLink[] links = [new(0, 1, 2, "same phone"), new(1, 3, 0.99, "m")];
 
         var result = _resolver.Resolve(nodes, links, mustLink: [(0, 2)], cannotLink: [(3, 0)]);
@@ -98,11 +99,28 @@ public sealed class ClusterResolverTests
     }
 
     [Fact]
-    public void Coherent_SaysWhetherNoTwoValuesCanConflict()
+    public void Resolve_ARecordThatBridgesTwoPeople_DoesNotMakeThemCoherent()
     {
-        Assert.True(_resolver.Coherent(["robert", "bob"], ["1980-01-01", "1975-01-01"]));
-        Assert.True(_resolver.Coherent(["mary", "susan"], ["1980-01-01"]));
-        Assert.False(_resolver.Coherent(["mary", "susan"], ["1980-01-01", "1975-06-30"]));
+        // The bridge has Ann's name and Bob's birth date: joined to Ann first (keys), it must not let Bob in too,
+        // though the cluster then holds Bob's birth date.
+        ResolutionNode[] nodes = [new("R|c|1", "ann", "1980-01-01"), new("R|c|2", "bob", "1990-02-02"), new("R|c|3", "ann", "1990-02-02")];
+        ResolutionLink[] links = [new(0, 2, 2, "same email"), new(1, 2, 2, "same phone")];
+
+        var result = _resolver.Resolve(nodes, links);
+
+        Assert.Equal(result.ClusterOf[0], result.ClusterOf[2]);
+        Assert.NotEqual(result.ClusterOf[0], result.ClusterOf[1]);
+        Assert.True(_resolver.Coherent(nodes, [0, 2]));
+        Assert.False(_resolver.Coherent(nodes, [0, 1, 2]));
+    }
+
+    [Fact]
+    public void Conflict_NeedsBothNamesAndBothDatesToDiffer()
+    {
+        Assert.True(_resolver.Conflict("mary", "1980-01-01", "susan", "1975-06-30"));
+        Assert.False(_resolver.Conflict("mary", "1980-01-01", "susan", "1980-01-01"));
+        Assert.False(_resolver.Conflict("robert", "1980-01-01", "bob", "1975-06-30"));
+        Assert.False(_resolver.Conflict("mary", null, "susan", "1975-06-30"));
     }
 
     /// <summary>Clusters and refusals by record key, so that node order does not show.</summary>

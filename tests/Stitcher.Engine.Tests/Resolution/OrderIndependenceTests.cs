@@ -1,4 +1,5 @@
 using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Evaluation;
 using Stitcher.Engine.Matching;
 
 namespace Stitcher.Engine.Tests.Resolution;
@@ -9,6 +10,7 @@ namespace Stitcher.Engine.Tests.Resolution;
 /// </summary>
 public sealed class OrderIndependenceTests : IDisposable
 {
+    private const int Permutations = 20;
     private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -50,5 +52,35 @@ public sealed class OrderIndependenceTests : IDisposable
             first ??= model;
             Assert.Equal(first, model);
         }
+    }
+
+    [Fact]
+    public async Task Evaluate_TwentyPermutationsOfATangledFile_GiveTheSameModelAndTheSameProfiles()
+    {
+        var rows = TangledPopulation.Rows(households: 160, seed: 15);
+        var (firstModel, firstProfiles, firstReport) = await EvaluateAsync(rows, "order-0");
+        // The file must be hard enough for order to matter: several multi-record profiles, and traps that refuse links.
+        Assert.True(firstReport.Profiles < firstReport.Records * 0.8, $"{firstReport.Profiles} profiles of {firstReport.Records} records");
+        for (var p = 1; p < Permutations; p++)
+        {
+            var (model, profiles, report) = await EvaluateAsync(TangledPopulation.Shuffled(rows, seed: p), $"order-{p}");
+            Assert.Equal(firstModel, model);
+            var moved = firstProfiles.Where(pair => profiles[pair.Key] != pair.Value).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
+            string Group(Dictionary<string, string> map, string id) => string.Join(" | ", map.Where(x => x.Value == map[id]).Select(x => rows.First(r => r.StartsWith(x.Key + ",", StringComparison.Ordinal))));
+            Assert.True(moved.Count == 0, $"permutation {p}: {moved.Count} records in other profiles than in the first order, e.g. {string.Join(", ", moved.Take(5))}\n"
+                + string.Join("\n", moved.Take(3).Select(id => "FIRST: " + Group(firstProfiles, id) + "\nTHEN: " + Group(profiles, id))));
+            // Pair counts, not the B-cubed averages: those sum per record in file order, so their last digit moves.
+            Assert.Equal((firstReport.Metrics.PredictedPairs, firstReport.Metrics.CorrectPairs), (report.Metrics.PredictedPairs, report.Metrics.CorrectPairs));
+        }
+    }
+
+    private async Task<(string Model, Dictionary<string, string> Profiles, EvaluationReport Report)> EvaluateAsync(List<string> rows, string name)
+    {
+        var path = _temp.File(name + ".csv");
+        await File.WriteAllLinesAsync(path, rows);
+        var modelPath = _temp.File(name + ".model.json");
+        var report = await LabelledFileEvaluator.EvaluateAsync(path, "person", modelOutput: modelPath);
+        var profiles = report.Assignments.ToDictionary(a => a.RecordId, a => a.Profile, StringComparer.Ordinal);
+        return (await File.ReadAllTextAsync(modelPath), profiles, report);
     }
 }

@@ -1,0 +1,355 @@
+using Stitcher.Engine.Resolution;
+using Stitcher.Engine.Schema;
+using Stitcher.Engine.Store;
+
+namespace Stitcher.Engine.Profiles;
+
+/// <summary>
+/// Sequence neutrality: wherever what arrived first could decide (a record pointing at several profiles, one that
+/// could conflict with its profile, an identifier that stopped linking, a record leaving), the graph gathers the
+/// neighbourhood the change touches (the profiles involved and, through refused links, the profiles those were
+/// kept apart from) and lets <see cref="ClusterResolver"/> decide it afresh from its records and links. The answer is
+/// then what resolving all the records in one batch gives, in any order.
+/// </summary>
+internal sealed partial class IdentityGraph
+{
+    // A neighbourhood this large is resolved as far as it was gathered: past it, one change would read a whole
+    // namesake chain. Reaching it means blocking or an identifier let far too much through (see the generic caps).
+    private const int MaxNeighbourhoodRecords = 20_000;
+
+    private readonly ClusterResolver _resolver = new();
+
+    /// <summary>
+    /// Whether <paramref name="record"/> can join <paramref name="profile"/>, its only candidate, without resolving
+    /// anything again: the profile was kept apart from nobody, no two of its members conflict, and the record conflicts
+    /// with none of them (its given name is compatible with every given name there, or its birth date with every birth
+    /// date). Then no order of the links could refuse any of them.
+    /// </summary>
+    private bool JoinsDirectly(StoredProfile profile, StoredRecord record) =>
+        profile.Refusals.Count == 0 && CoherenceWith(profile, record) == ProfileCoherence.Coherent;
+
+    /// <summary>The profile's coherence once <paramref name="record"/> is a member.</summary>
+    private ProfileCoherence CoherenceWith(StoredProfile profile, StoredRecord record)
+    {
+        if (KnownCoherence(profile) != ProfileCoherence.Coherent)
+        {
+            return ProfileCoherence.Incoherent;
+        }
+        return Fits(profile, record, CanonicalAttribute.GivenName, names: true) || Fits(profile, record, CanonicalAttribute.DateOfBirth, names: false)
+            ? ProfileCoherence.Coherent
+            : ProfileCoherence.Incoherent;
+    }
+
+    private bool Fits(StoredProfile profile, StoredRecord record, CanonicalAttribute attribute, bool names)
+    {
+        var value = record.Normalized[(int)attribute];
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+        return _resolver.CompatibleWithAll(value, ValueKeys(profile, attribute), names);
+    }
+
+    /// <summary>
+    /// The profile's coherence, worked out from its values when the document does not say: coherent for sure when all
+    /// its given names, or all its birth dates, are compatible with one another.
+    /// </summary>
+    private ProfileCoherence KnownCoherence(StoredProfile profile)
+    {
+        if (profile.Coherence == ProfileCoherence.None)
+        {
+            profile.Coherence = _resolver.AllCompatible(ValueKeys(profile, CanonicalAttribute.GivenName), names: true)
+                || _resolver.AllCompatible(ValueKeys(profile, CanonicalAttribute.DateOfBirth), names: false)
+                ? ProfileCoherence.Coherent
+                : ProfileCoherence.Incoherent;
+        }
+        return profile.Coherence;
+    }
+
+    private static List<string> ValueKeys(StoredProfile profile, CanonicalAttribute attribute)
+    {
+        var keys = new List<string>();
+        if (profile.Values.Length > (int)attribute && profile.Values[(int)attribute] is { } values)
+        {
+            foreach (var value in values)
+            {
+                keys.Add(value.Key);
+            }
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// Resolves again the neighbourhood of <paramref name="seedProfileIds"/> (with <paramref name="adding"/>, a record
+    /// about to be stored, when one is being linked) and writes what changed: profiles rebuilt from their members,
+    /// new ones created or split off, ones that lost their identity retired into the profile that holds their smallest
+    /// record, members and identifier entries pointed at their profile, refusals kept on both sides.
+    /// </summary>
+    private void Reresolve(IReadOnlyList<string> seedProfileIds, StoredRecord? adding, LinkOutcome outcome)
+    {
+        var (oldProfiles, records, origins) = GatherNeighbourhood(seedProfileIds);
+        if (adding is not null)
+        {
+            records.Add(adding);
+        }
+        var nodes = new ResolutionNode[records.Count];
+        var byKey = new Dictionary<string, int>(records.Count, StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var key = StoreKeys.Record(records[i].Channel, records[i].RecordId);
+            nodes[i] = new ResolutionNode(key, records[i].Normalized[(int)CanonicalAttribute.GivenName], records[i].Normalized[(int)CanonicalAttribute.DateOfBirth]);
+            byKey[key] = i;
+        }
+        var links = new List<ResolutionLink>();
+        var identifiers = IdentifierLinks(records, nodes, links);
+        for (var i = 0; i < records.Count; i++)
+        {
+            foreach (var evidence in records[i].Evidence)
+            {
+                if (evidence.Kind == StoredEvidence.Probabilistic && evidence.OtherRecord is not null && byKey.TryGetValue(evidence.OtherRecord, out var other))
+                {
+                    links.Add(new ResolutionLink(i, other, evidence.Probability, evidence.Reason));
+                }
+            }
+        }
+        var result = _resolver.Resolve(nodes, links);
+
+        var pieces = new StoredProfile[result.Clusters.Count];
+        for (var c = 0; c < pieces.Length; c++)
+        {
+            var cluster = result.Clusters[c];
+            var piece = new StoredProfile
+            {
+                Id = cluster.Id,
+                MinRecordKey = cluster.MinKey,
+                Version = oldProfiles.TryGetValue(cluster.Id, out var old) ? old.Version : 0,
+            };
+            var withPriorities = new List<(StoredRecord, int)>(cluster.Members.Count);
+            foreach (var member in cluster.Members)
+            {
+                var record = records[member];
+                piece.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
+                withPriorities.Add((record, _channelPriorities.TryGetValue(record.Channel, out var priority) ? priority : 0));
+                if (ReferenceEquals(record, adding))
+                {
+                    record.ProfileId = cluster.Id;
+                }
+                else if (record.ProfileId != cluster.Id)
+                {
+                    record.ProfileId = cluster.Id;
+                    _store.Write(nodes[member].Key, record);
+                }
+            }
+            _survivorship.Rebuild(piece, withPriorities);
+            piece.Coherence = _resolver.Coherent(nodes, cluster.Members) ? ProfileCoherence.Coherent : ProfileCoherence.Incoherent;
+            pieces[c] = piece;
+        }
+        foreach (var refusal in result.Refused)
+        {
+            var a = nodes[refusal.A].Key;
+            var b = nodes[refusal.B].Key;
+            pieces[result.ClusterOf[refusal.A]].Refusals.Add(new StoredRefusal { Record = a, OtherRecord = b, Strength = refusal.Strength, Reason = refusal.Reason });
+            pieces[result.ClusterOf[refusal.B]].Refusals.Add(new StoredRefusal { Record = b, OtherRecord = a, Strength = refusal.Strength, Reason = refusal.Reason });
+        }
+        foreach (var (key, (entry, holder)) in identifiers)
+        {
+            var id = result.Clusters[result.ClusterOf[holder]].Id;
+            if (entry.ProfileId != id)
+            {
+                entry.ProfileId = id;
+                _identifierCache[key] = entry;
+            }
+        }
+        ApplyPieces(oldProfiles, pieces, result, origins, outcome);
+    }
+
+    /// <summary>
+    /// Writes the resolved pieces over the old profiles of the neighbourhood. An old id no piece keeps is retired into
+    /// the piece holding its smallest remaining member; a new id is a profile created (it holds only the new record, or
+    /// took over a profile created in this batch), the survivor of a merge, or a piece split off an old profile.
+    /// </summary>
+    private void ApplyPieces(Dictionary<string, StoredProfile> oldProfiles, StoredProfile[] pieces, ResolutionResult result, List<string> origins,
+        LinkOutcome outcome)
+    {
+        var pieceOfId = new Dictionary<string, int>(pieces.Length, StringComparer.Ordinal);
+        for (var c = 0; c < pieces.Length; c++)
+        {
+            pieceOfId[pieces[c].Id] = c;
+        }
+        // Per old profile, the piece its smallest remaining member went to (members are in key order); per piece, the
+        // old profiles it draws from, the first one holding its smallest member.
+        var survivorOf = new Dictionary<string, int>(oldProfiles.Count, StringComparer.Ordinal);
+        var sources = new List<string>?[pieces.Length];
+        for (var c = 0; c < pieces.Length; c++)
+        {
+            foreach (var member in result.Clusters[c].Members)
+            {
+                if (member >= origins.Count)
+                {
+                    continue; // the record being linked
+                }
+                var origin = origins[member];
+                survivorOf.TryAdd(origin, c);
+                var list = sources[c] ??= [];
+                if (!list.Contains(origin))
+                {
+                    list.Add(origin);
+                }
+            }
+        }
+        var createdNow = new bool[pieces.Length];
+        var absorbed = new bool[pieces.Length];
+        for (var c = 0; c < pieces.Length; c++)
+        {
+            if (oldProfiles.ContainsKey(pieces[c].Id))
+            {
+                continue;
+            }
+            ClaimId(pieces[c].Id);
+            _counters.Profiles++;
+            outcome.ProfilesCreated++;
+            // New to sinks when it holds only the new record, or took over a profile they have not heard of yet.
+            createdNow[c] = sources[c] is null || sources[c]!.Exists(_created.Contains);
+        }
+        foreach (var oldId in oldProfiles.Keys)
+        {
+            if (pieceOfId.ContainsKey(oldId) || !survivorOf.TryGetValue(oldId, out var survivor))
+            {
+                continue;
+            }
+            absorbed[survivor] = true;
+            Retire(oldId, pieces[survivor].Id, outcome);
+            _counters.Profiles--;
+            if (sources[survivor]!.Count > 1)
+            {
+                outcome.ProfilesMerged++;
+            }
+        }
+        for (var c = 0; c < pieces.Length; c++)
+        {
+            var id = pieces[c].Id;
+            if (createdNow[c])
+            {
+                _created.Add(id);
+            }
+            else if (!oldProfiles.ContainsKey(id) && !absorbed[c])
+            {
+                _lifecycle.Add((ChangeEventType.ProfileSplit, sources[c]![0], id));
+            }
+            _readForLink.Remove(id);
+            _dirtyProfiles[id] = pieces[c];
+            outcome.ChangedProfiles.Add(id);
+        }
+    }
+
+    /// <summary>
+    /// Links from the identifiers the records share, for every rule whose value still links (not disabled): each holder
+    /// to the value's holder with the smallest key. Returns each value's entry and that holder, to point it at its profile.
+    /// </summary>
+    private Dictionary<string, (StoredIdentifier Entry, int Holder)> IdentifierLinks(List<StoredRecord> records, ResolutionNode[] nodes, List<ResolutionLink> links)
+    {
+        var groups = new Dictionary<string, (StoredIdentifier Entry, IdentifierRule Rule, List<int> Holders)>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            foreach (var rule in _rules)
+            {
+                if (IdentifierKey(rule, records[i], out _) is not { } key)
+                {
+                    continue;
+                }
+                if (!groups.TryGetValue(key, out var group))
+                {
+                    if (!TryGetIdentifier(key, out var entry) && !TryGetRecordIdentifier(key, out entry))
+                    {
+                        entry = new StoredIdentifier { FirstRecord = nodes[i].Key };
+                    }
+                    group = (entry, rule, []);
+                    groups[key] = group;
+                }
+                group.Holders.Add(i);
+            }
+        }
+        var result = new Dictionary<string, (StoredIdentifier, int)>(groups.Count, StringComparer.Ordinal);
+        foreach (var (key, (entry, rule, holders)) in groups)
+        {
+            if (entry.Disabled)
+            {
+                continue;
+            }
+            var smallest = holders[0];
+            foreach (var holder in holders)
+            {
+                if (string.CompareOrdinal(nodes[holder].Key, nodes[smallest].Key) < 0)
+                {
+                    smallest = holder;
+                }
+            }
+            result[key] = (entry, smallest);
+            var reason = $"same {CanonicalAttributes.NameOf(rule.Attribute)} ({rule.Name} rule)";
+            foreach (var holder in holders)
+            {
+                if (holder != smallest)
+                {
+                    links.Add(new ResolutionLink(smallest, holder, IdentifierStrength, reason));
+                }
+            }
+        }
+        return result;
+    }
+
+    private bool TryGetRecordIdentifier(string key, out StoredIdentifier entry)
+    {
+        foreach (var (itemKey, itemEntry, _) in _recordIdentifiers)
+        {
+            if (itemKey == key)
+            {
+                entry = itemEntry;
+                return true;
+            }
+        }
+        entry = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// The profiles of the neighbourhood (by id) and their member records: the seeds, and every profile a refused
+    /// link ties to one already gathered, transitively.
+    /// </summary>
+    private (Dictionary<string, StoredProfile> Profiles, List<StoredRecord> Records, List<string> Origins) GatherNeighbourhood(IReadOnlyList<string> seedProfileIds)
+    {
+        var profiles = new Dictionary<string, StoredProfile>(StringComparer.Ordinal);
+        var records = new List<StoredRecord>();
+        var origins = new List<string>();
+        var queue = new Queue<string>();
+        foreach (var seed in seedProfileIds)
+        {
+            queue.Enqueue(ResolveProfileId(seed));
+        }
+        while (queue.Count > 0 && records.Count < MaxNeighbourhoodRecords)
+        {
+            var id = queue.Dequeue();
+            if (profiles.ContainsKey(id) || !TryLoadProfile(id, out var profile))
+            {
+                continue;
+            }
+            profiles[id] = profile;
+            foreach (var member in profile.Members)
+            {
+                if (_store.TryRead<StoredRecord>(StoreKeys.Record(member.Channel, member.RecordId), out var record))
+                {
+                    records.Add(record);
+                    origins.Add(id);
+                }
+            }
+            foreach (var refusal in profile.Refusals)
+            {
+                var other = ProfileOfRecord(refusal.OtherRecord);
+                if (other.Length > 0 && !profiles.ContainsKey(other))
+                {
+                    queue.Enqueue(other);
+                }
+            }
+        }
+        return (profiles, records, origins);
+    }
+}
