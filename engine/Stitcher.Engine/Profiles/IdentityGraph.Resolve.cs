@@ -19,6 +19,9 @@ internal sealed partial class IdentityGraph
 
     private readonly ClusterResolver _resolver = new();
 
+    /// <summary>How many times a neighbourhood was resolved again since the graph was opened.</summary>
+    public long NeighbourhoodsResolved { get; private set; }
+
     /// <summary>
     /// Whether <paramref name="record"/> can join <paramref name="profile"/>, its only candidate, without resolving
     /// anything again: the profile was kept apart from nobody, no two of its members conflict, and the record conflicts
@@ -35,19 +38,28 @@ internal sealed partial class IdentityGraph
         {
             return ProfileCoherence.Incoherent;
         }
-        return Fits(profile, record, CanonicalAttribute.GivenName, names: true) || Fits(profile, record, CanonicalAttribute.DateOfBirth, names: false)
+        // Birth dates first: comparing two is cheaper than comparing two names.
+        return Fits(profile, record, CanonicalAttribute.DateOfBirth, names: false) || Fits(profile, record, CanonicalAttribute.GivenName, names: true)
             ? ProfileCoherence.Coherent
             : ProfileCoherence.Incoherent;
     }
 
+    /// <summary>Whether the record's value of <paramref name="attribute"/> is compatible with every value the profile has.</summary>
     private bool Fits(StoredProfile profile, StoredRecord record, CanonicalAttribute attribute, bool names)
     {
         var value = record.Normalized[(int)attribute];
-        if (string.IsNullOrEmpty(value))
+        if (string.IsNullOrEmpty(value) || profile.Values.Length <= (int)attribute || profile.Values[(int)attribute] is not { } values)
         {
             return true;
         }
-        return _resolver.CompatibleWithAll(value, ValueKeys(profile, attribute), names);
+        foreach (var other in values)
+        {
+            if (!string.Equals(value, other.Key, StringComparison.Ordinal) && !_resolver.Compatible(value, other.Key, names))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
@@ -87,6 +99,7 @@ internal sealed partial class IdentityGraph
     /// </summary>
     private void Reresolve(IReadOnlyList<string> seedProfileIds, StoredRecord? adding, LinkOutcome outcome)
     {
+        NeighbourhoodsResolved++;
         var (oldProfiles, records, origins) = GatherNeighbourhood(seedProfileIds);
         if (adding is not null)
         {

@@ -134,19 +134,6 @@ internal sealed class ClusterResolver
         return true;
     }
 
-    /// <summary>Whether <paramref name="value"/> is compatible with every one of <paramref name="values"/>.</summary>
-    public bool CompatibleWithAll(string value, IReadOnlyList<string> values, bool names)
-    {
-        foreach (var other in values)
-        {
-            if (!Compatible(value, other, names))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /// <summary>Whether every two of <paramref name="values"/> (given names, or birth dates) could be one person's.</summary>
     public bool AllCompatible(IReadOnlyList<string> values, bool names)
     {
@@ -163,7 +150,8 @@ internal sealed class ClusterResolver
         return true;
     }
 
-    private bool Compatible(string a, string b, bool names) =>
+    /// <summary>Whether two given names (or two birth dates) could be one person's.</summary>
+    public bool Compatible(string a, string b, bool names) =>
         string.Equals(a, b, StringComparison.Ordinal) || (names ? _names.Compare(a, b) >= ComparisonLevel.Loose : PersonSketch.CouldBeOneBirthDate(a, b));
 
     /// <summary>
