@@ -854,6 +854,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             var (issues, record) = prepared.Normalized[i];
             foreach (var issue in issues ?? [])
             {
+                if (issue.Kept)
+                {
+                    // Nothing was lost: counted, not dead-lettered.
+                    var name = CanonicalAttributes.NameOf(issue.Field);
+                    batch.ChannelSummary.ValuesUnverified[name] = batch.ChannelSummary.ValuesUnverified.GetValueOrDefault(name) + 1;
+                    continue;
+                }
                 DeadLetter(source, batch.File, raw.Line, issue, raw.Values);
                 if (!issue.Rejects)
                 {

@@ -391,6 +391,21 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.False(sink.Latest[merged].Attributes.ContainsKey("phone"));
     }
 
+    [Fact]
+    public async Task PhoneInAnUnassignedAreaCode_IsKeptUnverifiedCountedAndLinks()
+    {
+        WriteCrm("c1,Ann,Lee,,(498) 823-2993,2026-01-01T00:00:00Z", "c2,Ann,Lee,,498.823.2993,2026-01-02T00:00:00Z");
+        await using var engine = NewEngine();
+
+        var summary = await engine.RunOnceAsync();
+
+        // Nothing but the name and the phone is shared: the phone rule linked them.
+        Assert.Equal(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2"));
+        Assert.Equal(2, summary.ValuesUnverified["phone"]);
+        Assert.Equal(0, summary.FieldsDropped);
+        Assert.False(File.Exists(engine.DeadLetterPath("crm")) && File.ReadAllText(engine.DeadLetterPath("crm")).Contains("phone", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

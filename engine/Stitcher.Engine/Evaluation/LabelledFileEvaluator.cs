@@ -25,6 +25,9 @@ public sealed record EvaluationReport(
 {
     /// <summary>Per record in file order: its true entity and the profile it was stitched into.</summary>
     public required IReadOnlyList<RecordAssignment> Assignments { get; init; }
+
+    /// <summary>Values kept normalized but unverified, per canonical attribute name (a phone in an unassigned range).</summary>
+    public IReadOnlyDictionary<string, long> ValuesUnverified { get; init; } = new Dictionary<string, long>();
 }
 
 /// <summary>Where one labelled record ended up.</summary>
@@ -125,6 +128,7 @@ public static class LabelledFileEvaluator
                 blocking)
             {
                 Assignments = records,
+                ValuesUnverified = summary.ValuesUnverified,
             };
         }
         finally

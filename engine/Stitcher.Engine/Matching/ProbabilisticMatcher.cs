@@ -363,7 +363,6 @@ internal sealed class ProbabilisticMatcher
     internal static bool IsPersonConflict(ReadOnlySpan<ComparisonLevel> levels)
     {
         var personalIdentifierAgrees = levels[(int)MatchField.Email] == ComparisonLevel.Exact
-            || levels[(int)MatchField.Phone] == ComparisonLevel.Exact
             || levels[(int)MatchField.NationalId] >= ComparisonLevel.Close;
         if (personalIdentifierAgrees)
         {

@@ -3,9 +3,20 @@ using PhoneNumbers;
 
 namespace Stitcher.Engine.Normalization;
 
+/// <summary>What the phone metadata says of a number.</summary>
+public enum PhoneCheck
+{
+    /// <summary>Not a phone number of the region (wrong length, letters, too few digits).</summary>
+    Invalid,
+    /// <summary>The right length, but not in a range the metadata lists as assigned: kept, unverified.</summary>
+    Possible,
+    /// <summary>A number of an assigned range.</summary>
+    Valid,
+}
+
 /// <summary>
 /// Phone numbers in E.164 ("+821012345678"), read in the record's region when it is known and in the
-/// default region otherwise. Only numbers the phone metadata considers valid are accepted. Thread-safe.
+/// default region otherwise. Valid numbers are accepted; possible ones are told apart (<see cref="Check"/>). Thread-safe.
 /// </summary>
 public sealed class PhoneNormalizer
 {
@@ -40,12 +51,19 @@ public sealed class PhoneNormalizer
     /// (from its country); when null or unknown, <see cref="DefaultRegion"/> is used. Numbers written with a
     /// leading "+" or international prefix keep their own country. False for empty, too short or invalid numbers.
     /// </summary>
-    public bool TryNormalize(string? raw, string? regionHint, out string e164)
+    public bool TryNormalize(string? raw, string? regionHint, out string e164) => Check(raw, regionHint, out e164) == PhoneCheck.Valid;
+
+    /// <summary>
+    /// Reads <paramref name="raw"/> as <see cref="TryNormalize"/> does, and also says whether a number that is not
+    /// valid is still possible: the right length for its country, but in a range the metadata does not list as
+    /// assigned (a new or unlisted area code, such as (498) in the US). A possible number comes back in E.164 too.
+    /// </summary>
+    public PhoneCheck Check(string? raw, string? regionHint, out string e164)
     {
         e164 = "";
         if (raw is null || !HasPlausibleDigitCount(raw))
         {
-            return false;
+            return PhoneCheck.Invalid;
         }
         var region = regionHint is not null && s_supportedRegions.Contains(regionHint) ? regionHint : DefaultRegion;
         PhoneNumber number;
@@ -56,15 +74,50 @@ public sealed class PhoneNormalizer
         catch (NumberParseException)
         {
             // The library reports unparseable input only by throwing; the digit-count check above keeps this rare.
-            return false;
+            return PhoneCheck.Invalid;
         }
-        if (!s_util.IsValidNumber(number))
+        var check = s_util.IsValidNumber(number) ? PhoneCheck.Valid : IsPlausiblyAssignable(number) ? PhoneCheck.Possible : PhoneCheck.Invalid;
+        if (check != PhoneCheck.Invalid)
+        {
+            e164 = s_util.Format(number, PhoneNumberFormat.E164);
+        }
+        return check;
+    }
+
+    /// <summary>
+    /// Whether a number the metadata does not list could still be someone's: the metadata's own length check (which
+    /// lets 000-000-0000 and a four-digit Korean number through) and the shape of the country's numbers. In the North
+    /// American plan that is ten digits, an area code and an exchange each starting 2–9, neither an N11 service code.
+    /// Elsewhere it has the length and the first digit of the country's example mobile or fixed-line number.
+    /// </summary>
+    private static bool IsPlausiblyAssignable(PhoneNumber number)
+    {
+        if (s_util.IsPossibleNumberWithReason(number) != PhoneNumberUtil.ValidationResult.IS_POSSIBLE)
         {
             return false;
         }
-        e164 = s_util.Format(number, PhoneNumberFormat.E164);
-        return true;
+        var national = s_util.GetNationalSignificantNumber(number);
+        if (number.CountryCode == 1)
+        {
+            return national.Length == 10 && national[0] >= '2' && national[3] >= '2' && !(national[1] == '1' && national[2] == '1')
+                && !(national[4] == '1' && national[5] == '1');
+        }
+        var region = s_util.GetRegionCodeForCountryCode(number.CountryCode);
+        foreach (var type in s_exampleTypes)
+        {
+            if (s_util.GetExampleNumberForType(region, type) is { } example)
+            {
+                var shape = s_util.GetNationalSignificantNumber(example);
+                if (shape.Length == national.Length && shape[0] == national[0])
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
+
+    private static readonly PhoneNumberType[] s_exampleTypes = [PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE];
 
     /// <summary>The canonical (uppercase) code when <paramref name="code"/> is a region the phone metadata knows.</summary>
     internal static bool TryGetSupportedRegion(ReadOnlySpan<char> code, out string region)

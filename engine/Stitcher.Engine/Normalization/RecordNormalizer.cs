@@ -14,6 +14,7 @@ public sealed class RecordNormalizer
 {
     private const string MissingRecordId = "missing record_id";
     private const string MissingTimestamp = "missing timestamp";
+    private const string UnverifiedPhone = "kept unverified: the right length, but not in a range the phone metadata lists as assigned";
     private const string InvalidTimestamp = "not a recognised timestamp (expected ISO-8601, a date, or Unix epoch seconds or milliseconds between 1900 and 2100)";
     private const string InvalidEmail = "not a valid email address";
     private const string InvalidDateOfBirth = "not a valid date of birth (expected a real date between 1900 and 2100)";
@@ -175,7 +176,8 @@ public sealed class RecordNormalizer
         {
             return;
         }
-        if (_phone.TryNormalize(value, regionHint, out var e164))
+        var check = _phone.Check(value, regionHint, out var e164);
+        if (check == PhoneCheck.Valid)
         {
             normalized[(int)CanonicalAttribute.Phone] = e164;
             return;
@@ -184,12 +186,19 @@ public sealed class RecordNormalizer
         {
             foreach (var fallback in _fallbackPhones)
             {
-                if (fallback.TryNormalize(value, null, out e164))
+                if (fallback.TryNormalize(value, null, out var fallbackE164))
                 {
-                    normalized[(int)CanonicalAttribute.Phone] = e164;
+                    normalized[(int)CanonicalAttribute.Phone] = fallbackE164;
                     return;
                 }
             }
+        }
+        if (check == PhoneCheck.Possible)
+        {
+            // Records that share it still link, and the household guard still holds it to one person.
+            normalized[(int)CanonicalAttribute.Phone] = e164;
+            issues.Add(new FieldIssue(CanonicalAttribute.Phone, UnverifiedPhone, Rejects: false, Kept: true));
+            return;
         }
         var region = regionHint is not null && PhoneNormalizer.TryGetSupportedRegion(regionHint, out var hinted) ? hinted : _phone.DefaultRegion;
         var reason = s_phoneReasons.GetOrAdd(region, static r => $"not a valid phone number for region {r}");

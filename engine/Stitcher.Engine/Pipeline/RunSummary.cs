@@ -16,6 +16,23 @@ public sealed class RunSummary
     public long RecordsUnchanged => Sum(static c => c.RecordsUnchanged);
     public long FilesFailed => Sum(static c => c.FilesFailed);
 
+    /// <summary>Values kept normalized but unverified, per canonical attribute name, over all channels.</summary>
+    public SortedDictionary<string, long> ValuesUnverified
+    {
+        get
+        {
+            var total = new SortedDictionary<string, long>(StringComparer.Ordinal);
+            foreach (var channel in Channels.Values)
+            {
+                foreach (var (attribute, count) in channel.ValuesUnverified)
+                {
+                    total[attribute] = total.GetValueOrDefault(attribute) + count;
+                }
+            }
+            return total;
+        }
+    }
+
     public ChannelSummary For(string channel)
     {
         if (!Channels.TryGetValue(channel, out var summary))
@@ -51,6 +68,8 @@ public sealed class ChannelSummary
     public long FieldsDropped { get; set; }
     /// <summary>Rows identical to what the store already held.</summary>
     public long RecordsUnchanged { get; set; }
+    /// <summary>Values kept normalized but unverified (a phone in an unassigned range), per canonical attribute name.</summary>
+    public SortedDictionary<string, long> ValuesUnverified { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>How far the engine is through a file: reported after every batch, so a bulk load can show progress.</summary>

@@ -91,6 +91,8 @@ internal static class EvaluateCommand
         table.AddColumn(new TableColumn("Value").RightAligned());
         void Row(string name, string value) => table.AddRow(name, value);
         Row("records (rejected)", $"{report.Records:N0} ({report.Rejected:N0})");
+        Row("values kept unverified", report.ValuesUnverified.Count == 0 ? "none"
+            : string.Join(", ", report.ValuesUnverified.Select(pair => $"{pair.Key} {pair.Value.ToString("N0", CultureInfo.InvariantCulture)}")));
         Row("true pairs / predicted pairs / correct", $"{m.TruePairs:N0} / {m.PredictedPairs:N0} / {m.CorrectPairs:N0}");
         Row("pairwise precision / recall / F1", $"{m.Precision:F4} / {m.Recall:F4} / {m.F1:F4}");
         Row("B-cubed precision / recall / F1", $"{m.BCubedPrecision:F4} / {m.BCubedRecall:F4} / {m.BCubedF1:F4}");

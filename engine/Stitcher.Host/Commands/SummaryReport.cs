@@ -38,10 +38,17 @@ internal static class SummaryReport
         {
             AnsiConsole.MarkupLine($"Rejected rows and dropped fields are in {Markup.Escape(Path.Combine(engine.DataDirectory, "dead-letter"))}.");
         }
-        // One plain line for scripts and CI logs.
+        var unverified = summary.ValuesUnverified;
+        if (unverified.Count > 0)
+        {
+            AnsiConsole.MarkupLine("Values kept unverified (normalized, compared like any other): "
+                + string.Join(", ", unverified.Select(pair => $"{Markup.Escape(pair.Key)} [bold]{pair.Value:N0}[/]")) + ".");
+        }
+        // One plain line for scripts and CI logs; an unverified_<attribute> count per attribute that had any.
         Console.WriteLine(
             $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
             + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
-            + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}");
+            + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}"
+            + string.Concat(unverified.Select(pair => $" unverified_{pair.Key}={pair.Value}")));
     }
 }

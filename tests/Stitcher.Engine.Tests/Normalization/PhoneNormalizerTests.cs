@@ -72,4 +72,23 @@ public sealed class PhoneNormalizerTests
         Assert.Equal("defaultRegion", exception.ParamName);
         Assert.Contains("ISO 3166 alpha-2", exception.Message);
     }
+
+    [Theory]
+    [InlineData("(498) 823-2993", "US", PhoneCheck.Possible, "+14988232993")]
+    [InlineData("+1 498 823 2993", "KR", PhoneCheck.Possible, "+14988232993")]
+    [InlineData("(415) 555-0132", "US", PhoneCheck.Valid, "+14155550132")]
+    [InlineData("000-000-0000", "US", PhoneCheck.Invalid, "")]
+    [InlineData("(211) 823-2993", "US", PhoneCheck.Invalid, "")]
+    [InlineData("(498) 123-2993", "US", PhoneCheck.Invalid, "")]
+    [InlineData("555-0132", "US", PhoneCheck.Invalid, "")]
+    [InlineData("010-1234", "KR", PhoneCheck.Invalid, "")]
+    [InlineData("12345", "US", PhoneCheck.Invalid, "")]
+    public void Check_UnassignedButWellFormedNumbers_ArePossibleAndKeepTheirCountryCode(string raw, string region, PhoneCheck expected, string expectedE164)
+    {
+        var normalizer = new PhoneNormalizer(region);
+
+        Assert.Equal(expected, normalizer.Check(raw, regionHint: null, out var e164));
+        Assert.Equal(expectedE164, e164);
+        Assert.Equal(expected == PhoneCheck.Valid, normalizer.TryNormalize(raw, regionHint: null, out _));
+    }
 }
