@@ -365,8 +365,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 {
                     evidence.Add(EvidenceExplanation.From(item, _graph.ResolveProfileId));
                 }
-                // Links resolution refused, kept on the profile: the member's side of each.
+                // Links resolution refused, kept on the profile: the member's side of each; and reviewer decisions.
                 var memberKey = StoreKeys.Record(record.Channel, record.RecordId);
+                foreach (var decision in _graph.DecisionsOf(memberKey))
+                {
+                    evidence.Add(EvidenceExplanation.FromDecision(decision, _graph.ProfileOfRecord(decision.OtherRecord)));
+                }
                 foreach (var refusal in profile.Refusals)
                 {
                     if (refusal.Record == memberKey)
@@ -435,16 +439,66 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>The review queue: record pairs the model could not decide, most probable first.</summary>
-    public IReadOnlyList<ReviewPair> ListReviews(int limit = int.MaxValue)
+    /// <summary>
+    /// The review queue: record pairs the model could not decide that are still in different profiles and that no
+    /// reviewer has decided, most probable first (then by record, so the list is the same in any order of ingest).
+    /// </summary>
+    public IReadOnlyList<ReviewItem> ListReviews(int limit = int.MaxValue)
     {
         Enter();
         try
         {
-            var reviews = new List<ReviewPair>();
-            _store.ScanPrefix<ReviewPair>(StoreKeys.ReviewPrefix, (_, review) => reviews.Add(review));
-            reviews.Sort(static (a, b) => b.Probability.CompareTo(a.Probability));
+            var reviews = new List<ReviewItem>();
+            _store.ScanPrefix<ReviewPair>(StoreKeys.ReviewPrefix, (_, review) =>
+            {
+                var profileA = _graph.ProfileOfRecord(review.RecordA);
+                var profileB = _graph.ProfileOfRecord(review.RecordB);
+                if (profileA.Length > 0 && profileB.Length > 0 && profileA != profileB && !_graph.IsDecided(review.RecordA, review.RecordB))
+                {
+                    reviews.Add(ReviewItem.From(review, profileA, profileB));
+                }
+            });
+            reviews.Sort(static (a, b) =>
+            {
+                var byProbability = b.Probability.CompareTo(a.Probability);
+                return byProbability != 0 ? byProbability : string.CompareOrdinal(a.RecordA + "#" + a.RecordB, b.RecordA + "#" + b.RecordB);
+            });
             return reviews.Count > limit ? reviews.GetRange(0, limit) : reviews;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A reviewer's decision about two records (each <c>channel</c> and id): the same person (must-link) or different
+    /// people (cannot-link). It replaces any earlier decision about the pair, is kept in the store, and every later
+    /// resolution honours it, across restarts and re-training; both records' profiles are resolved again now and sinks
+    /// hear of what changed. False when either record is unknown.
+    /// </summary>
+    public async Task<bool> DecideAsync(string channelA, string recordIdA, string channelB, string recordIdB, bool samePerson,
+        CancellationToken cancellationToken = default)
+    {
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _outcome.Clear();
+            bool decided;
+            try
+            {
+                decided = _graph.Decide(StoreKeys.Record(channelA, recordIdA), StoreKeys.Record(channelB, recordIdB), samePerson, _outcome);
+                _graph.Flush();
+            }
+            catch
+            {
+                _graph.Discard();
+                throw;
+            }
+            QueueForSinks(_outcome);
+            await DeliverAsync(cancellationToken).ConfigureAwait(false);
+            await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
+            return decided;
         }
         finally
         {

@@ -87,6 +87,34 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task UnlinkThenLink_FromTheCommandLine_SplitAndJoinTheRecordsAndExplainSaysWhy()
+    {
+        var configPath = WriteConfig(Config());
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        File.WriteAllLines(Path.Combine(_temp.Path, "in", "a.csv"),
+        [
+            "id,at,email,name",
+            "a1,2026-01-01T00:00:00Z,ann@example.org,Ann",
+            "a2,2026-01-02T00:00:00Z,ann@example.org,Ann",
+        ]);
+        Assert.Equal(0, (await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath)).ExitCode);
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "unlink", "crm:a1", "crm:a2", "--config", configPath);
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.StartsWith("separated crm:a1", stdout, StringComparison.Ordinal);
+        var apart = JsonNode.Parse((await StitcherProcess.RunAsync(_temp.Path, "explain", "--record", "crm:a2", "--json", "--config", configPath)).Stdout)!;
+        var member = Assert.Single(apart["Members"]!.AsArray())!;
+        Assert.Contains(member["Evidence"]!.AsArray(), e => (string?)e!["Kind"] == "reviewer" && (string?)e["OtherRecord"] == "crm:a1");
+        Assert.Equal(2, CountRows(ProfilesCsv));
+
+        Assert.Equal(0, (await StitcherProcess.RunAsync(_temp.Path, "review", "accept", "crm:a2", "crm:a1", "--config", configPath)).ExitCode);
+        var together = JsonNode.Parse((await StitcherProcess.RunAsync(_temp.Path, "explain", "--record", "crm:a2", "--json", "--config", configPath)).Stdout)!;
+        Assert.Equal(2, together["Members"]!.AsArray().Count);
+        Assert.Equal(1, (await StitcherProcess.RunAsync(_temp.Path, "link", "crm:a1", "crm:zz", "--config", configPath)).ExitCode);
+    }
+
+    [Fact]
     public async Task Evaluate_WithAssignments_WritesEachRecordsEntityAndProfile()
     {
         var input = Path.Combine(_temp.Path, "labelled.csv");

@@ -253,7 +253,10 @@ internal sealed class ProbabilisticMatcher
             var conflict = weight >= _linkWeight;
             matches.Add(new MatchEvidence(conflict ? StoredEvidence.Refused : StoredEvidence.Review, candidate.Key, probability, described,
                 conflict ? "linked by the model, but names differ or nothing personal agrees (household, twins, neighbours)" : "in the review band"));
-            PendingReviews.Add(new ReviewPair(candidate.Key, record.Key, probability, described));
+            // By key, not by arrival: the queue holds the same pairs, under the same keys, in any order.
+            PendingReviews.Add(string.CompareOrdinal(candidate.Key, record.Key) <= 0
+                ? new ReviewPair(candidate.Key, record.Key, probability, described)
+                : new ReviewPair(record.Key, candidate.Key, probability, described));
         }
     }
 
@@ -448,8 +451,8 @@ internal readonly record struct MatchEvidence(string Kind, string OtherRecord, d
 /// A pair the model could not decide: its match probability lies between the review and link thresholds, or it
 /// scored above the link threshold but conflicts (see <see cref="ProbabilisticMatcher.IsPersonConflict"/>).
 /// </summary>
-/// <param name="RecordA">Store key of the earlier record (<c>R|channel|id</c>).</param>
-/// <param name="RecordB">Store key of the later record.</param>
+/// <param name="RecordA">Store key of the record with the smaller key (<c>R|channel|id</c>).</param>
+/// <param name="RecordB">Store key of the other record.</param>
 /// <param name="Probability">Match probability from the model.</param>
 /// <param name="Levels">Comparison level per <see cref="MatchField"/>, one digit each (0 missing … 4 exact).</param>
 [MessagePack.MessagePackObject]

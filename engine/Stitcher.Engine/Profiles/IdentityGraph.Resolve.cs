@@ -17,6 +17,10 @@ internal sealed partial class IdentityGraph
     // namesake chain. Reaching it means blocking or an identifier let far too much through (see the generic caps).
     private const int MaxNeighbourhoodRecords = 20_000;
 
+    // Up to this many holders, an identifier links every pair of them; past it, each holder to the smallest (a star),
+    // so that a value shared by thousands costs thousands of links, not millions.
+    private const int MaxIdentifierClique = 8;
+
     private readonly ClusterResolver _resolver = new();
 
     /// <summary>How many times a neighbourhood was resolved again since the graph was opened.</summary>
@@ -125,7 +129,8 @@ internal sealed partial class IdentityGraph
                 }
             }
         }
-        var result = _resolver.Resolve(nodes, links);
+        var (mustLink, cannotLink) = Decisions(nodes, byKey);
+        var result = _resolver.Resolve(nodes, links, mustLink, cannotLink);
 
         var pieces = new StoredProfile[result.Clusters.Count];
         for (var c = 0; c < pieces.Length; c++)
@@ -255,9 +260,32 @@ internal sealed partial class IdentityGraph
         }
     }
 
+    /// <summary>The reviewer decisions between records of the neighbourhood, by node index, each pair once.</summary>
+    private (List<(int, int)>? MustLink, List<(int, int)>? CannotLink) Decisions(ResolutionNode[] nodes, Dictionary<string, int> byKey)
+    {
+        List<(int, int)>? mustLink = null, cannotLink = null;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            if (!_decided.Contains(nodes[i].Key))
+            {
+                continue;
+            }
+            foreach (var decision in DecisionsOf(nodes[i].Key))
+            {
+                // Each side keeps the decision: take it from the side with the smaller index.
+                if (byKey.TryGetValue(decision.OtherRecord, out var other) && other > i)
+                {
+                    (decision.SamePerson ? mustLink ??= [] : cannotLink ??= []).Add((i, other));
+                }
+            }
+        }
+        return (mustLink, cannotLink);
+    }
+
     /// <summary>
-    /// Links from the identifiers the records share, for every rule whose value still links (not disabled): each holder
-    /// to the value's holder with the smallest key. Returns each value's entry and that holder, to point it at its profile.
+    /// Links from the identifiers the records share, for every rule whose value still links (not disabled): between every
+    /// two holders of a value held by a few, from the smallest holder to each other one of a value held by many. Returns
+    /// each value's entry and its smallest holder, to point the entry at that holder's profile.
     /// </summary>
     private Dictionary<string, (StoredIdentifier Entry, int Holder)> IdentifierLinks(List<StoredRecord> records, ResolutionNode[] nodes, List<ResolutionLink> links)
     {
@@ -299,6 +327,18 @@ internal sealed partial class IdentityGraph
             }
             result[key] = (entry, smallest);
             var reason = $"same {CanonicalAttributes.NameOf(rule.Attribute)} ({rule.Name} rule)";
+            if (holders.Count <= MaxIdentifierClique)
+            {
+                // Every pair: so that a pair sharing two identifiers weighs more than a pair sharing one.
+                for (var x = 0; x < holders.Count; x++)
+                {
+                    for (var y = x + 1; y < holders.Count; y++)
+                    {
+                        links.Add(new ResolutionLink(holders[x], holders[y], IdentifierStrength, reason));
+                    }
+                }
+                continue;
+            }
             foreach (var holder in holders)
             {
                 if (holder != smallest)
@@ -360,6 +400,21 @@ internal sealed partial class IdentityGraph
                 if (other.Length > 0 && !profiles.ContainsKey(other))
                 {
                     queue.Enqueue(other);
+                }
+            }
+            foreach (var member in profile.Members)
+            {
+                var key = StoreKeys.Record(member.Channel, member.RecordId);
+                if (_decided.Contains(key))
+                {
+                    foreach (var decision in DecisionsOf(key))
+                    {
+                        var other = ProfileOfRecord(decision.OtherRecord);
+                        if (other.Length > 0 && !profiles.ContainsKey(other))
+                        {
+                            queue.Enqueue(other);
+                        }
+                    }
                 }
             }
         }

@@ -79,6 +79,7 @@ internal sealed partial class IdentityGraph
         _rules = rules;
         _matcher = matcher;
         _counters = store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
+        LoadDecided();
     }
 
     public long TotalRecords => _counters.Records;
@@ -237,6 +238,12 @@ internal sealed partial class IdentityGraph
             }
         }
 
+        // A record a reviewer decided about is resolved with the records of those decisions.
+        var decided = _decided.Contains(recordKey);
+        if (decided)
+        {
+            AddDecidedProfiles(recordKey, _candidateIds);
+        }
         StoredProfile? profile = null;
         if (_candidateIds.Count == 0)
         {
@@ -245,7 +252,7 @@ internal sealed partial class IdentityGraph
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
         }
-        else if (_candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
+        else if (!decided && _candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
         {
             profile = LoadProfile(_candidateIds[0]);
             if (string.CompareOrdinal(recordKey, profile.MinRecordKey) < 0)

@@ -21,9 +21,9 @@ public sealed record RecordExplanation(
 
 /// <summary>
 /// One reason: <c>identifier</c> (a deterministic rule), <c>probabilistic</c> (the model's match), <c>review</c>
-/// (undecided) or <c>refused</c> (a guard stopped the link).
+/// (undecided), <c>refused</c> (a guard stopped the link) or <c>reviewer</c> (a person decided).
 /// </summary>
-/// <param name="Kind">identifier, probabilistic, review or refused.</param>
+/// <param name="Kind">identifier, probabilistic, review, refused or reviewer.</param>
 /// <param name="Rule">The identifier rule, for identifier and refused-identifier evidence.</param>
 /// <param name="OtherRecord">The record compared with, or the first record that carried the identifier (channel:id).</param>
 /// <param name="OtherProfile">The profile that record belongs to now.</param>
@@ -61,11 +61,26 @@ public sealed record EvidenceExplanation(
         null,
         refusal.Reason);
 
+    /// <summary>A reviewer's decision about this member and another record.</summary>
+    internal static EvidenceExplanation FromDecision(StoredDecision decision, string otherProfile) => new(
+        Reviewer,
+        null,
+        DisplayRecord(decision.OtherRecord),
+        otherProfile.Length == 0 ? null : otherProfile,
+        decision.SamePerson ? 1 : 0,
+        null,
+        decision.SamePerson
+            ? $"a reviewer linked these records (same person) on {new DateTime(decision.AtUtcTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm} UTC"
+            : $"a reviewer decided these are different people on {new DateTime(decision.AtUtcTicks, DateTimeKind.Utc):yyyy-MM-dd HH:mm} UTC");
+
+    /// <summary>Kind of the evidence a reviewer's decision gives.</summary>
+    public const string Reviewer = "reviewer";
+
     /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
     internal static string DisplayRecord(string recordKey) =>
         recordKey.StartsWith("R|", StringComparison.Ordinal) ? string.Concat(recordKey.AsSpan(2, recordKey.IndexOf('|', 2) - 2), ":", recordKey.AsSpan(recordKey.IndexOf('|', 2) + 1)) : recordKey;
 
-    private static Dictionary<string, string>? DecodeLevels(string? levels)
+    internal static Dictionary<string, string>? DecodeLevels(string? levels)
     {
         if (levels is null)
         {
@@ -82,4 +97,22 @@ public sealed record EvidenceExplanation(
         }
         return decoded;
     }
+}
+
+/// <summary>A pair in the review queue, for a person: both records by reference, their profiles, and each field's agreement by name.</summary>
+/// <param name="RecordA">The record with the smaller key, written <c>channel:id</c>.</param>
+/// <param name="RecordB">The other record, written <c>channel:id</c>.</param>
+/// <param name="ProfileA">The profile holding <paramref name="RecordA"/> now.</param>
+/// <param name="ProfileB">The profile holding <paramref name="RecordB"/> now.</param>
+/// <param name="Probability">Match probability from the model.</param>
+/// <param name="Agreement">Per compared field (GivenName, Email, …), exact, close, loose or different; missing fields are left out.</param>
+public sealed record ReviewItem(string RecordA, string RecordB, string ProfileA, string ProfileB, double Probability, IReadOnlyDictionary<string, string> Agreement)
+{
+    internal static ReviewItem From(ReviewPair pair, string profileA, string profileB) => new(
+        EvidenceExplanation.DisplayRecord(pair.RecordA),
+        EvidenceExplanation.DisplayRecord(pair.RecordB),
+        profileA,
+        profileB,
+        pair.Probability,
+        EvidenceExplanation.DecodeLevels(pair.Levels) ?? new Dictionary<string, string>());
 }

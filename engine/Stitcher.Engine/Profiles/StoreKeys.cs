@@ -18,6 +18,11 @@ internal static class StoreKeys
 
     public const string ReviewPrefix = "Q|";
 
+    /// <summary>A record's reviewer decisions (must-link and cannot-link to other records), by its record key.</summary>
+    public static string Decisions(string recordKey) => string.Concat("D|", recordKey);
+
+    public const string DecisionsPrefix = "D|";
+
     /// <summary>Change events sort by sequence number: fixed width keeps key order equal to sequence order.</summary>
     public static string Change(long sequence) => string.Concat("C|", sequence.ToString("D19", System.Globalization.CultureInfo.InvariantCulture));
 

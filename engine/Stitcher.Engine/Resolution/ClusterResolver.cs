@@ -39,8 +39,9 @@ internal sealed class ResolutionResult(int[] clusterOf, List<ResolvedCluster> cl
 
 /// <summary>
 /// Decides profiles from records and the links between them, as a pure function of the set: the same records and
-/// links in any order give the same clusters, the same ids and the same refusals. Links are followed strongest first
-/// (reviewer must-links, then identifiers, then match probability; ties by the two keys), Kruskal-style: a link joins
+/// links in any order give the same clusters, the same ids and the same refusals. Reviewer must-links join first; then
+/// links are followed strongest first (the links of one pair add up: identifiers weigh 2 each, a match its probability;
+/// ties by the two keys), Kruskal-style: a link joins
 /// two clusters unless a reviewer said two of their records are different people, or a record of one conflicts with a
 /// record of the other (<see cref="Conflict"/>) that it does not link to directly: a profile must stay coherent as a
 /// whole, not only along its links. A cluster's id derives from its smallest record key (<see cref="ProfileIds"/>). No storage,
@@ -229,9 +230,32 @@ internal sealed class ClusterResolver
         return ordered;
     }
 
+    /// <summary>
+    /// One link per pair of records, its strength the sum of the pair's links (two identifiers shared outweigh one), its
+    /// reason the strongest link's; then strongest first, ties by the two keys.
+    /// </summary>
     private static List<ResolutionLink> OrderedLinks(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<ResolutionLink> links)
     {
-        var ordered = new List<ResolutionLink>(links);
+        var byPair = new Dictionary<(int, int), (double Sum, ResolutionLink Strongest)>(links.Count);
+        foreach (var link in links)
+        {
+            var pair = link.A < link.B ? (link.A, link.B) : (link.B, link.A);
+            if (byPair.TryGetValue(pair, out var seen))
+            {
+                var stronger = link.Strength > seen.Strongest.Strength
+                    || (link.Strength == seen.Strongest.Strength && string.CompareOrdinal(link.Reason, seen.Strongest.Reason) < 0);
+                byPair[pair] = (seen.Sum + link.Strength, stronger ? link : seen.Strongest);
+            }
+            else
+            {
+                byPair[pair] = (link.Strength, link);
+            }
+        }
+        var ordered = new List<ResolutionLink>(byPair.Count);
+        foreach (var ((a, b), (sum, strongest)) in byPair)
+        {
+            ordered.Add(new ResolutionLink(a, b, sum, strongest.Reason));
+        }
         ordered.Sort((x, y) =>
         {
             var byStrength = y.Strength.CompareTo(x.Strength);

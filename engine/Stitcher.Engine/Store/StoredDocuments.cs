@@ -111,6 +111,27 @@ public enum ProfileCoherence
     Coherent = 2,
 }
 
+/// <summary>
+/// What a reviewer decided about one record and others: each a must-link (the same person, whatever the evidence)
+/// or a cannot-link (different people, however they are linked). Kept per record on both sides of every decision,
+/// so that resolution finds them from either record, through restarts and re-training.
+/// </summary>
+[MessagePackObject]
+public sealed class StoredDecisions
+{
+    [Key(0)] public List<StoredDecision> Items { get; set; } = [];
+}
+
+/// <summary>One reviewer decision about this record and <see cref="OtherRecord"/>; the latest about a pair is the one kept.</summary>
+[MessagePackObject]
+public sealed class StoredDecision
+{
+    [Key(0)] public string OtherRecord { get; set; } = "";
+    /// <summary>True: the same person (must-link). False: different people (cannot-link).</summary>
+    [Key(1)] public bool SamePerson { get; set; }
+    [Key(2)] public long AtUtcTicks { get; set; }
+}
+
 /// <summary>A link resolution did not follow: a member, the record of another profile, and why.</summary>
 [MessagePackObject]
 public sealed class StoredRefusal

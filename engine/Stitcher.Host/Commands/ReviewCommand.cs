@@ -2,12 +2,13 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using Stitcher.Engine;
-using Stitcher.Engine.Matching;
-using Stitcher.Engine.Matching.Comparators;
 
 namespace Stitcher.Host.Commands;
 
-/// <summary><c>stitcher review [--limit N] [--json]</c>: the pairs the model could not decide.</summary>
+/// <summary>
+/// <c>stitcher review [--limit N] [--json]</c>: the undecided pairs still in different profiles; and the decisions a
+/// reviewer makes about two records (<c>review accept|reject</c>, <c>link</c>, <c>unlink</c>).
+/// </summary>
 internal static class ReviewCommand
 {
     public static Task<int> ExecuteAsync(FileInfo? config, int limit, bool json, CancellationToken cancellationToken) =>
@@ -27,28 +28,49 @@ internal static class ReviewCommand
             table.AddColumn("Agreement per field");
             foreach (var review in reviews)
             {
-                table.AddRow(review.Probability.ToString("F3"), Markup.Escape(Display(review.RecordA)), Markup.Escape(Display(review.RecordB)), Markup.Escape(Levels(review.Levels)));
+                table.AddRow(review.Probability.ToString("F3"), Markup.Escape(review.RecordA), Markup.Escape(review.RecordB),
+                    Markup.Escape(string.Join(", ", review.Agreement.Select(pair => $"{pair.Key} {pair.Value}"))));
             }
             AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine("Decide a pair with [bold]stitcher review accept A B[/] (same person) or [bold]stitcher review reject A B[/] (different people).");
             return Task.FromResult(ExitCodes.Success);
         }, cancellationToken);
 
-    /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
-    private static string Display(string recordKey) => recordKey.StartsWith("R|", StringComparison.Ordinal)
-        ? recordKey[2..].Replace('|', ':')
-        : recordKey;
-
-    private static string Levels(string levels)
-    {
-        var parts = new List<string>(levels.Length);
-        for (var f = 0; f < levels.Length; f++)
+    /// <summary>Records a reviewer's decision about two records, written CHANNEL:ID, and prints where both ended up.</summary>
+    public static Task<int> DecideAsync(FileInfo? config, string recordA, string recordB, bool samePerson, string optionA, string optionB,
+        CancellationToken cancellationToken) =>
+        CommandHost.RunAsync(config, service: false, async (host, token) =>
         {
-            var level = (ComparisonLevel)(levels[f] - '0');
-            if (level != ComparisonLevel.Missing)
+            var (channelA, idA) = Split(recordA, optionA);
+            var (channelB, idB) = Split(recordB, optionB);
+            if (channelA == channelB && idA == idB)
             {
-                parts.Add($"{(MatchField)f}={level.ToString().ToLowerInvariant()}");
+                throw new ConfigurationKeyException(optionB, "a decision is about two different records.");
             }
+            await host.StartAsync(token).ConfigureAwait(false);
+            var engine = host.Services.GetRequiredService<StitcherEngine>();
+            var decided = await engine.DecideAsync(channelA, idA, channelB, idB, samePerson, token).ConfigureAwait(false);
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (!decided)
+            {
+                Console.WriteLine($"no such record: {(engine.FindProfileIdByRecord(channelA, idA) is null ? recordA : recordB)}");
+                return ExitCodes.Failed;
+            }
+            var profileA = engine.FindProfileIdByRecord(channelA, idA);
+            var profileB = engine.FindProfileIdByRecord(channelB, idB);
+            Console.WriteLine(samePerson
+                ? $"linked {recordA} and {recordB}: profile {profileA}"
+                : $"separated {recordA} (profile {profileA}) and {recordB} (profile {profileB})");
+            return ExitCodes.Success;
+        }, cancellationToken);
+
+    private static (string Channel, string Id) Split(string record, string option)
+    {
+        var colon = record.IndexOf(':');
+        if (colon <= 0 || colon == record.Length - 1)
+        {
+            throw new ConfigurationKeyException(option, $"'{record}' is not CHANNEL:RECORD_ID.");
         }
-        return string.Join(' ', parts);
+        return (record[..colon], record[(colon + 1)..]);
     }
 }

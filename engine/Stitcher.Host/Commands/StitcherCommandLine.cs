@@ -136,6 +136,8 @@ internal static class StitcherCommandLine
             json,
         };
         review.SetAction((parse, cancellationToken) => ReviewCommand.ExecuteAsync(parse.GetValue(config), parse.GetValue(limit), parse.GetValue(json), cancellationToken));
+        review.Subcommands.Add(DecisionCommand(config, "accept", "The two records are the same person: link them, whatever the evidence says, in every later resolution.", true));
+        review.Subcommands.Add(DecisionCommand(config, "reject", "The two records are different people: keep them apart, however they are linked, in every later resolution.", false));
 
         var profileArgument = new Argument<string?>("PROFILE_ID")
         {
@@ -181,10 +183,27 @@ internal static class StitcherCommandLine
             train,
             evaluate,
             review,
+            DecisionCommand(config, "link", "Link two records by hand (the same person); as review accept.", true),
+            DecisionCommand(config, "unlink", "Keep two records apart by hand (different people); as review reject.", false),
             explain,
             delete,
         };
         root.Options.Add(config);
         return root;
+    }
+
+    /// <summary>A command that records a reviewer's decision about two records given as arguments.</summary>
+    private static Command DecisionCommand(Option<FileInfo?> config, string name, string description, bool samePerson)
+    {
+        var recordA = new Argument<string>("RECORD_A") { Description = "The first record, written CHANNEL:RECORD_ID (e.g. crm:C5670)." };
+        var recordB = new Argument<string>("RECORD_B") { Description = "The second record, written CHANNEL:RECORD_ID." };
+        var command = new Command(name, description + " Kept in the store, through restarts and re-training; shown by explain.")
+        {
+            recordA,
+            recordB,
+        };
+        command.SetAction((parse, cancellationToken) => ReviewCommand.DecideAsync(parse.GetValue(config), parse.GetRequiredValue(recordA),
+            parse.GetRequiredValue(recordB), samePerson, "RECORD_A", "RECORD_B", cancellationToken));
+        return command;
     }
 }

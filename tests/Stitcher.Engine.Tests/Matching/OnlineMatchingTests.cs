@@ -106,7 +106,7 @@ public sealed class OnlineMatchingTests : IDisposable
             await engine.RunOnceAsync();
             outcomes.Add((
                 ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("eval", id)!),
-                engine.ListReviews().Select(r => $"{r.RecordA}|{r.RecordB}|{r.Probability:R}|{r.Levels}").Order(StringComparer.Ordinal).ToList(),
+                engine.ListReviews().Select(r => $"{r.RecordA}|{r.RecordB}|{r.Probability:R}|{string.Join(',', r.Agreement)}").Order(StringComparer.Ordinal).ToList(),
                 ids.ToDictionary(id => id, id => string.Join(";", engine.ExplainRecord("eval", id)!.Members.Single(m => m.RecordId == id).Evidence
                     .Select(e => $"{e.Kind}:{e.OtherRecord}:{e.Probability:R}:{string.Join(',', e.Levels ?? new Dictionary<string, string>())}")
                     .Order(StringComparer.Ordinal))),
@@ -169,7 +169,7 @@ public sealed class OnlineMatchingTests : IDisposable
         Assert.Equal(engine.FindProfileIdByRecord("people", "b7a"), engine.FindProfileIdByRecord("people", "b7b"));
         Assert.NotEqual(engine.FindProfileIdByRecord("people", "b10a"), engine.FindProfileIdByRecord("people", "b20a"));
         var queued = engine.ListReviews();
-        Assert.Contains(queued, r => r.RecordA == "R|people|m1" && r.RecordB == "R|people|m2");
+        Assert.Contains(queued, r => r.RecordA == "people:m1" && r.RecordB == "people:m2" && r.Agreement["GivenName"] == "exact");
     }
 
     [Fact]
