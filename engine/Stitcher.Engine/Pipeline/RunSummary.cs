@@ -81,3 +81,12 @@ public sealed class ChannelSummary
 /// <param name="RecordsRejected">Rows of this file dead-lettered so far in this run.</param>
 /// <param name="Elapsed">Time since this file's reading started.</param>
 public sealed record IngestProgress(string Channel, string File, long BytesRead, long FileBytes, long RecordsRead, long RecordsRejected, TimeSpan Elapsed);
+
+/// <summary>What resolving every stored record again did (<c>stitcher resolve</c>).</summary>
+/// <param name="Records">Records scored again with the current model.</param>
+/// <param name="ProfilesBefore">Profiles before.</param>
+/// <param name="ProfilesAfter">Profiles after.</param>
+/// <param name="ProfilesCreated">Profiles that are new (split off, or founded anew).</param>
+/// <param name="ProfilesMerged">Profiles that merged into others.</param>
+/// <param name="Elapsed">Time taken.</param>
+public sealed record ResolveSummary(long Records, long ProfilesBefore, long ProfilesAfter, int ProfilesCreated, int ProfilesMerged, TimeSpan Elapsed);

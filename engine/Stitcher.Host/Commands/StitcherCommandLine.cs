@@ -59,14 +59,24 @@ internal static class StitcherCommandLine
             Description = "The channel whose mapping reads every --input file.",
             HelpName = "NAME",
         };
+        var trainApply = new Option<bool>("--apply")
+        {
+            Description = "Then resolve every stored record again with the new model, as stitcher resolve does.",
+        };
         var train = new Command("train", "Estimate the probabilistic matching model (Fellegi–Sunter: u from random pairs, m by EM, "
             + "no labels) from channel files and save it as readable JSON in the data directory, where the engine picks it up.")
         {
             trainInputs,
             trainChannel,
+            trainApply,
         };
         train.SetAction((parse, cancellationToken) => TrainCommand.ExecuteAsync(
-            parse.GetValue(config), parse.GetValue(trainInputs) ?? [], parse.GetValue(trainChannel), cancellationToken));
+            parse.GetValue(config), parse.GetValue(trainInputs) ?? [], parse.GetValue(trainChannel), parse.GetValue(trainApply), cancellationToken));
+
+        var resolve = new Command("resolve", "Resolve every stored record again with the current model (after stitcher train): match "
+            + "evidence is scored anew and every profile is decided again, as a fresh ingest with the model would; identifier links and "
+            + "reviewer decisions stay. Sinks and the change log hear of every profile that changed.");
+        resolve.SetAction((parse, cancellationToken) => TrainCommand.ResolveAsync(parse.GetValue(config), cancellationToken));
 
         var evaluateInput = new Option<FileInfo>("--input", "-i")
         {
@@ -181,6 +191,7 @@ internal static class StitcherCommandLine
             run,
             ingest,
             train,
+            resolve,
             evaluate,
             review,
             DecisionCommand(config, "link", "Link two records by hand (the same person); as review accept.", true),

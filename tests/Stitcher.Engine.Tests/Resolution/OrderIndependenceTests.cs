@@ -20,8 +20,7 @@ public sealed class OrderIndependenceTests : IDisposable
     {
         var rows = TangledPopulation.Rows(households: 60, seed: 7);
         // A changed re-send of one record: the later timestamp wins wherever it stands.
-        rows = [rows[0].Replace("record_id,", "record_id,timestamp,", StringComparison.Ordinal),
-            .. rows.Skip(1).Select(r => r.Insert(r.IndexOf(',', StringComparison.Ordinal), ",2024-01-01T00:00:00Z"))];
+        rows = TangledPopulation.WithTimestamps(rows);
         rows.Add(rows[1].Replace("2024-01-01T00:00:00Z", "2025-06-01T00:00:00Z", StringComparison.Ordinal).Replace(",Springfield,", ",Shelbyville,", StringComparison.Ordinal)
             .Replace(",Riverside,", ",Shelbyville,", StringComparison.Ordinal));
         string? first = null;

@@ -84,6 +84,11 @@ internal static class TangledPopulation
         return rows;
     }
 
+    /// <summary>The rows with a timestamp column after the record id (one instant for all), for channels that need one.</summary>
+    public static List<string> WithTimestamps(List<string> rows) =>
+        [rows[0].Replace("record_id,", "record_id,timestamp,", StringComparison.Ordinal),
+            .. rows.Skip(1).Select(r => r.Insert(r.IndexOf(',', StringComparison.Ordinal), ",2024-01-01T00:00:00Z"))];
+
     /// <summary>The same rows with the body in another order, the header first.</summary>
     public static List<string> Shuffled(List<string> rows, int seed)
     {
