@@ -73,6 +73,70 @@ public sealed class OrderIndependenceTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Ingest_InTwoHalvesWithARestart_OrWithDeletesAndResends_GivesTheProfilesOfOneBatch()
+    {
+        var rows = TangledPopulation.WithTimestamps(TangledPopulation.Rows(households: 120, seed: 21));
+        var ids = rows.Skip(1).Select(r => r[..r.IndexOf(',', StringComparison.Ordinal)]).ToList();
+        var whole = _temp.File("whole.csv");
+        await File.WriteAllLinesAsync(whole, rows);
+        var model = (await ModelTraining.TrainAsync(TangledPopulation.Options(_temp.Path, "model-data", whole), [("people", whole)])).ModelPath;
+
+        var batch = await IngestAsync("batch-data", [whole]);
+
+        // Two halves of a shuffled file, the engine reopened between them.
+        var shuffled = TangledPopulation.Shuffled(rows, seed: 5);
+        var half = shuffled.Count / 2;
+        var first = _temp.File("first.csv");
+        var second = _temp.File("second.csv");
+        await File.WriteAllLinesAsync(first, shuffled.Take(half));
+        await File.WriteAllLinesAsync(second, [shuffled[0], .. shuffled.Skip(half)]);
+        var halves = await IngestAsync("halves-data", [first], [second]);
+        Assert.Equal(Moved(batch, halves), []);
+
+        // Everything, then a fifth of the records deleted, then those sent again.
+        var options = TangledPopulation.Options(_temp.Path, "resend-data", whole);
+        Directory.CreateDirectory(_temp.File("resend-data"));
+        File.Copy(model, StitcherEngine.ModelPath(options));
+        var resent = _temp.File("resent.csv");
+        var dropped = ids.Where((_, i) => i % 5 == 2).ToHashSet(StringComparer.Ordinal);
+        await File.WriteAllLinesAsync(resent, [rows[0], .. rows.Skip(1).Where(r => dropped.Contains(r[..r.IndexOf(',', StringComparison.Ordinal)]))]);
+        Dictionary<string, string> again;
+        await using (var engine = new StitcherEngine(options))
+        {
+            await engine.IngestFileAsync("people", whole);
+            foreach (var id in dropped)
+            {
+                Assert.True(await engine.DeleteRecordAsync("people", id));
+            }
+            Assert.Equal(ids.Count - dropped.Count, engine.TotalRecords);
+            await engine.IngestFileAsync("people", resent);
+            again = ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("people", id)!);
+        }
+        Assert.Equal(Moved(batch, again), []);
+
+        async Task<Dictionary<string, string>> IngestAsync(string data, params string[][] sessions)
+        {
+            var o = TangledPopulation.Options(_temp.Path, data, whole);
+            Directory.CreateDirectory(_temp.File(data));
+            File.Copy(model, StitcherEngine.ModelPath(o));
+            Dictionary<string, string> map = [];
+            foreach (var files in sessions)
+            {
+                await using var engine = new StitcherEngine(o);
+                foreach (var file in files)
+                {
+                    await engine.IngestFileAsync("people", file);
+                }
+                map = ids.ToDictionary(id => id, id => engine.FindProfileIdByRecord("people", id) ?? "missing");
+            }
+            return map;
+        }
+    }
+
+    private static List<string> Moved(Dictionary<string, string> expected, Dictionary<string, string> actual) =>
+        [.. expected.Where(pair => actual[pair.Key] != pair.Value).Select(pair => pair.Key).Order(StringComparer.Ordinal)];
+
     private async Task<(string Model, Dictionary<string, string> Profiles, EvaluationReport Report)> EvaluateAsync(List<string> rows, string name)
     {
         var path = _temp.File(name + ".csv");

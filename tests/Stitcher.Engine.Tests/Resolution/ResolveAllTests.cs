@@ -56,28 +56,5 @@ public sealed class ResolveAllTests : IDisposable
         Assert.True(differ.Count == 0, $"{differ.Count} records in other profiles than a fresh ingest gives, e.g. {string.Join(", ", differ.Take(5))}");
     }
 
-    private StitcherOptions Options(string data, string input) => new()
-    {
-        BaseDirectory = _temp.Path,
-        DataDirectory = data,
-        Channels =
-        {
-            ["people"] = new ChannelOptions
-            {
-                Path = input,
-                Mapping = new Dictionary<string, string>
-                {
-                    ["record_id"] = "record_id", ["timestamp"] = "timestamp", ["given_name"] = "given_name", ["surname"] = "surname",
-                    ["email"] = "email", ["phone"] = "phone", ["date_of_birth"] = "date_of_birth", ["street"] = "street", ["city"] = "city",
-                    ["postcode"] = "postcode", ["loyalty_id"] = "loyalty_id", ["device_id"] = "device_id",
-                },
-            },
-        },
-        Rules =
-        [
-            new IdentifierRuleOptions { Name = "email", Attribute = "email", IgnoreValues = ["noemail@example.com"] },
-            new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
-            new IdentifierRuleOptions { Name = "loyalty", Attribute = "loyalty_id" },
-        ],
-    };
+    private StitcherOptions Options(string data, string input) => TangledPopulation.Options(_temp.Path, data, input);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stitcher.Engine.Configuration;
 
 namespace Stitcher.Engine.Tests.Resolution;
 
@@ -115,4 +116,30 @@ internal static class TangledPopulation
     private static string Row(int record, string given, string surname, string email, string phone, string dob, string street, string city,
         string postcode, string loyalty, string device, int person) =>
         string.Create(CultureInfo.InvariantCulture, $"r{record:00000},{given},{surname},{email},{phone},{dob},{street},{city},{postcode},{loyalty},{device},P{person}");
+
+    /// <summary>Engine options for the file (with timestamps) as channel <c>people</c>, with the email, phone and loyalty rules.</summary>
+    public static StitcherOptions Options(string baseDirectory, string dataDirectory, string input) => new()
+    {
+        BaseDirectory = baseDirectory,
+        DataDirectory = dataDirectory,
+        Channels =
+        {
+            ["people"] = new ChannelOptions
+            {
+                Path = input,
+                Mapping = new Dictionary<string, string>
+                {
+                    ["record_id"] = "record_id", ["timestamp"] = "timestamp", ["given_name"] = "given_name", ["surname"] = "surname",
+                    ["email"] = "email", ["phone"] = "phone", ["date_of_birth"] = "date_of_birth", ["street"] = "street", ["city"] = "city",
+                    ["postcode"] = "postcode", ["loyalty_id"] = "loyalty_id", ["device_id"] = "device_id",
+                },
+            },
+        },
+        Rules =
+        [
+            new IdentifierRuleOptions { Name = "email", Attribute = "email", IgnoreValues = ["noemail@example.com"] },
+            new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
+            new IdentifierRuleOptions { Name = "loyalty", Attribute = "loyalty_id" },
+        ],
+    };
 }
