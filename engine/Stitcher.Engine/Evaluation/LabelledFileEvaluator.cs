@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Stitcher.Engine.Configuration;
 using Stitcher.Engine.Ingest;
 using Stitcher.Engine.Matching;
+using Stitcher.Engine.Profiles;
 using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Evaluation;
@@ -148,7 +149,7 @@ public static class LabelledFileEvaluator
         var entityByKey = new Dictionary<string, string>(truth.Count, StringComparer.Ordinal);
         foreach (var (recordId, entity) in truth)
         {
-            entityByKey[string.Concat("R|", Channel, "|", recordId)] = entity;
+            entityByKey[StoreKeys.Record(Channel, recordId)] = entity;
         }
         var clusters = new Dictionary<string, List<MatchRecord>>(StringComparer.Ordinal);
         foreach (var record in records)

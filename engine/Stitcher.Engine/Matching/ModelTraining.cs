@@ -2,6 +2,7 @@ using Stitcher.Engine.Configuration;
 using Stitcher.Engine.Ingest;
 using Stitcher.Engine.Normalization;
 using Stitcher.Engine.Pipeline;
+using Stitcher.Engine.Profiles;
 using Stitcher.Engine.Resolution;
 using Stitcher.Engine.Schema;
 
@@ -137,7 +138,7 @@ public static class ModelTraining
             _issues.Clear();
             if (normalizer.TryNormalize(record.Values, normalized, _issues))
             {
-                records.Add((string.Concat("R|", channel, "|", normalized[(int)CanonicalAttribute.RecordId]), normalized));
+                records.Add((StoreKeys.Record(channel, normalized[(int)CanonicalAttribute.RecordId]!), normalized));
             }
         }
 

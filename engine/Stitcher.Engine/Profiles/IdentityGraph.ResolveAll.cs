@@ -23,7 +23,7 @@ internal sealed partial class IdentityGraph
             return 0;
         }
         var keys = new List<string>();
-        _store.ScanPrefix<StoredRecordProfile>("R|", (key, _) => keys.Add(key));
+        _store.ScanPrefix<StoredRecordProfile>(StoreKeys.RecordPrefix, (key, _) => keys.Add(key));
         keys.Sort(StringComparer.Ordinal);
 
         // Old reviews belong to the old model.
@@ -143,7 +143,7 @@ internal sealed partial class IdentityGraph
                 Union(profile, ProfileOfRecord(decision.OtherRecord));
             }
         }
-        _store.ScanPrefix<StoredProfile>("P|", (_, profile) =>
+        _store.ScanPrefix<StoredProfile>(StoreKeys.ProfilePrefix, (_, profile) =>
         {
             foreach (var refusal in profile.Refusals)
             {

@@ -512,7 +512,7 @@ internal sealed partial class IdentityGraph
 
     /// <summary>Every stored profile, golden values included (a full scan: occasional queries only).</summary>
     public void ScanProfiles(Action<StoredProfile> visit) =>
-        _store.ScanPrefix<StoredProfile>("P|", (_, profile) =>
+        _store.ScanPrefix<StoredProfile>(StoreKeys.ProfilePrefix, (_, profile) =>
         {
             _survivorship.RestoreBest(profile);
             visit(profile);

@@ -77,8 +77,7 @@ public sealed record EvidenceExplanation(
     public const string Reviewer = "reviewer";
 
     /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>.</summary>
-    internal static string DisplayRecord(string recordKey) =>
-        recordKey.StartsWith("R|", StringComparison.Ordinal) ? string.Concat(recordKey.AsSpan(2, recordKey.IndexOf('|', 2) - 2), ":", recordKey.AsSpan(recordKey.IndexOf('|', 2) + 1)) : recordKey;
+    internal static string DisplayRecord(string recordKey) => StoreKeys.DisplayRecord(recordKey);
 
     internal static Dictionary<string, string>? DecodeLevels(string? levels)
     {

@@ -3,9 +3,24 @@ namespace Stitcher.Engine.Profiles;
 /// <summary>Key layout of the store. One letter per document type, then '|'-separated parts.</summary>
 internal static class StoreKeys
 {
-    public static string Record(string channel, string recordId) => string.Concat("R|", channel, "|", recordId);
+    public static string Record(string channel, string recordId) => string.Concat(RecordPrefix, channel, "|", recordId);
 
-    public static string Profile(string profileId) => string.Concat("P|", profileId);
+    public const string RecordPrefix = "R|";
+
+    /// <summary><c>R|crm|C42</c> → <c>crm:C42</c>, the way people and the command line name a record.</summary>
+    public static string DisplayRecord(string recordKey)
+    {
+        if (!recordKey.StartsWith(RecordPrefix, StringComparison.Ordinal))
+        {
+            return recordKey;
+        }
+        var bar = recordKey.IndexOf('|', RecordPrefix.Length);
+        return bar < 0 ? recordKey : string.Concat(recordKey.AsSpan(RecordPrefix.Length, bar - RecordPrefix.Length), ":", recordKey.AsSpan(bar + 1));
+    }
+
+    public static string Profile(string profileId) => string.Concat(ProfilePrefix, profileId);
+
+    public const string ProfilePrefix = "P|";
 
     public static string Alias(string retiredProfileId) => string.Concat("A|", retiredProfileId);
 
