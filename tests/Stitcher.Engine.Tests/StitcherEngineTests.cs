@@ -406,6 +406,19 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.False(File.Exists(engine.DeadLetterPath("crm")) && File.ReadAllText(engine.DeadLetterPath("crm")).Contains("phone", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task EmailThatLostItsAt_IsRepairedUnverifiedAndLinks()
+    {
+        WriteCrm("c1,Amy,Hart,ahart@outlook.com,,2026-01-01T00:00:00Z", "c2,Amy,Hart,AHARToutlook.com,,2026-01-02T00:00:00Z");
+        await using var engine = NewEngine();
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2"));
+        Assert.Equal(1, summary.ValuesUnverified["email"]);
+        Assert.Equal(0, summary.FieldsDropped);
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -40,6 +40,65 @@ public static class EmailNormalizer
         return true;
     }
 
+    /// <summary>
+    /// Repairs an address that lost its '@' in typing or export (<c>ahartoutlook.com</c>): without any '@', text that
+    /// ends in a well-known mail provider's domain after a mailbox name of at least two characters is read as that
+    /// mailbox at that domain. False for anything else. The result is unverified: it is the likeliest reading, not a
+    /// fact, so callers count it as such.
+    /// </summary>
+    public static bool TryRepairLostAt(ReadOnlySpan<char> raw, out string repaired)
+    {
+        repaired = "";
+        var text = raw.Trim();
+        if (text.Length is < 5 or > MaxLength || text.Contains('@'))
+        {
+            return false;
+        }
+        Span<char> lower = stackalloc char[text.Length];
+        var length = text.ToLowerInvariant(lower);
+        lower = lower[..length];
+        foreach (var domain in s_providerDomains)
+        {
+            // The longest providers come first and the first that ends the text decides, so that "mail.com" does not
+            // take "xgmail.com" or "john.gmail.com".
+            if (!lower.EndsWith(domain, StringComparison.Ordinal))
+            {
+                continue;
+            }
+            var mailbox = lower[..^domain.Length];
+            return mailbox.Length >= 2 && mailbox[^1] != '.' && mailbox[0] != '.' && IsPlainMailbox(mailbox)
+                && TryNormalize(string.Concat(mailbox, "@", domain), out repaired);
+        }
+        return false;
+    }
+
+    // Letters, digits and . _ % + - only: "kim.minjun(at)" is an address written out, not one that lost its '@'.
+    private static bool IsPlainMailbox(ReadOnlySpan<char> mailbox)
+    {
+        foreach (var c in mailbox)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('.' or '_' or '%' or '+' or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // Mail providers common in the data Stitcher sees (US, Europe, Korea), longest first.
+    private static readonly string[] s_providerDomains = SortedLongestFirst(
+    [
+        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com",
+        "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "mail.com", "comcast.net", "naver.com", "daum.net",
+        "hanmail.net", "kakao.com", "nate.com", "yahoo.co.kr", "qq.com", "163.com",
+    ]);
+
+    private static string[] SortedLongestFirst(string[] domains)
+    {
+        Array.Sort(domains, static (a, b) => b.Length != a.Length ? b.Length.CompareTo(a.Length) : string.CompareOrdinal(a, b));
+        return domains;
+    }
+
     private static bool IsPlausibleDomain(ReadOnlySpan<char> domain)
         => !domain.IsEmpty && domain[0] != '.' && domain[^1] != '.' && domain.Contains('.') && domain.IndexOf("..") < 0;
 }

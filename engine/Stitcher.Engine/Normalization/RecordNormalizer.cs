@@ -17,6 +17,7 @@ public sealed class RecordNormalizer
     private const string UnverifiedPhone = "kept unverified: the right length, but not in a range the phone metadata lists as assigned";
     private const string InvalidTimestamp = "not a recognised timestamp (expected ISO-8601, a date, or Unix epoch seconds or milliseconds between 1900 and 2100)";
     private const string InvalidEmail = "not a valid email address";
+    private const string RepairedEmail = "kept unverified: no '@', read as a mailbox at the mail provider it ends with";
     private const string InvalidDateOfBirth = "not a valid date of birth (expected a real date between 1900 and 2100)";
 
     // One reason string per region, built on first use, so that dropping a phone does not allocate.
@@ -162,6 +163,11 @@ public sealed class RecordNormalizer
         if (EmailNormalizer.TryNormalize(value, out var email))
         {
             normalized[(int)CanonicalAttribute.Email] = email;
+        }
+        else if (EmailNormalizer.TryRepairLostAt(value, out email))
+        {
+            normalized[(int)CanonicalAttribute.Email] = email;
+            issues.Add(new FieldIssue(CanonicalAttribute.Email, RepairedEmail, Rejects: false, Kept: true));
         }
         else
         {

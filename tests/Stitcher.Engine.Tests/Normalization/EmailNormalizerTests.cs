@@ -43,4 +43,24 @@ public sealed class EmailNormalizerTests
 
         Assert.False(EmailNormalizer.TryNormalize(raw, out _));
     }
+
+    [Theory]
+    [InlineData("ahartoutlook.com", "ahart@outlook.com")]
+    [InlineData(" AHartGmail.com ", "ahart@gmail.com")]
+    [InlineData("kim.minjunnaver.com", "kim.minjun@naver.com")]
+    [InlineData("leehotmail.com", "lee@hotmail.com")]
+    public void TryRepairLostAt_AProviderDomainAfterAMailbox_PutsTheAtBack(string raw, string expected)
+    {
+        Assert.True(EmailNormalizer.TryRepairLostAt(raw, out var repaired));
+        Assert.Equal(expected, repaired);
+    }
+
+    [Theory]
+    [InlineData("gmail.com")]
+    [InlineData("xgmail.com")]
+    [InlineData("john.smith.gmail.com")]
+    [InlineData("ahart@outlook.com")]
+    [InlineData("ahartexample.com")]
+    [InlineData("not an email")]
+    public void TryRepairLostAt_AnythingElse_IsNotRepaired(string raw) => Assert.False(EmailNormalizer.TryRepairLostAt(raw, out _));
 }
