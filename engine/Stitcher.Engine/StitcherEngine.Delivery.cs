@@ -66,7 +66,7 @@ public sealed partial class StitcherEngine
         {
             if (_graph.TryGetProfile(id, out var profile) && profile.Id == id)
             {
-                chunk.Add(ProfileView.ToStitched(profile, _journey));
+                chunk.Add(ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion));
             }
             if (chunk.Count == DeliveryChunkSize)
             {

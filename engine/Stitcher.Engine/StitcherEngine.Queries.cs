@@ -14,7 +14,7 @@ public sealed partial class StitcherEngine
         try
         {
             return _graph.TryGetRecord(channel, recordId, out var record) && _graph.TryGetProfile(record.ProfileId, out var profile)
-                ? ProfileView.ToStitched(profile, _journey)
+                ? ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion)
                 : null;
         }
         finally
@@ -78,7 +78,7 @@ public sealed partial class StitcherEngine
                 members.Add(new RecordExplanation(record.Channel, record.RecordId, new DateTimeOffset(record.TimestampUtcTicks, TimeSpan.Zero),
                     record.SourceFile, record.SourceLine, evidence));
             }
-            return new ProfileExplanation(ProfileView.ToStitched(profile, _journey), members);
+            return new ProfileExplanation(ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion), members);
         }
         finally
         {
@@ -124,7 +124,7 @@ public sealed partial class StitcherEngine
             {
                 if (AccountKey.OfProfile(profile, _journey).Contains(accountKey, StringComparer.Ordinal))
                 {
-                    contacts.Add(ProfileView.ToStitched(profile, _journey));
+                    contacts.Add(ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion));
                 }
             });
             contacts.Sort(static (a, b) => string.CompareOrdinal(a.Id, b.Id));
@@ -174,7 +174,7 @@ public sealed partial class StitcherEngine
         Enter();
         try
         {
-            return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile, _journey) : null;
+            return _graph.TryGetProfile(profileId, out var profile) ? ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion) : null;
         }
         finally
         {

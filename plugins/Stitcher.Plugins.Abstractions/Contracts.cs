@@ -100,11 +100,18 @@ public sealed record ProfileTimeline(
 public sealed record ProfileValue(string Value, int Count, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, string Channel, string RecordId);
 
 /// <summary>A golden attribute value and its lineage.</summary>
-/// <param name="Value">The value for display.</param>
+/// <param name="Value">The value for display, tidied for people (name case, reading order, a phone's national format).</param>
 /// <param name="Channel">Channel of the record it came from.</param>
 /// <param name="RecordId">Id of the record it came from, within that channel.</param>
 /// <param name="Timestamp">Timestamp of that record.</param>
-public sealed record ProfileAttribute(string Value, string Channel, string RecordId, DateTimeOffset Timestamp);
+public sealed record ProfileAttribute(string Value, string Channel, string RecordId, DateTimeOffset Timestamp)
+{
+    /// <summary>
+    /// The value as that record carried it (a name as the source spelt it, a phone in E.164), when
+    /// <see cref="Value"/> tidied it; null when they are the same.
+    /// </summary>
+    public string? Original { get; init; }
+}
 
 /// <summary>A source record stitched into a profile.</summary>
 /// <param name="Channel">The channel the record came from.</param>

@@ -35,7 +35,8 @@ public sealed class StitcherEngineTests : IDisposable
             Assert.Equal(ann.Id, engine.FindProfileByRecord("pos", "r1")!.Id);
             Assert.NotEqual(ann.Id, engine.FindProfileByRecord("crm", "c9")!.Id);
             Assert.Equal(3, ann.Records.Count);
-            Assert.Equal("+14155550132", ann.Attributes["phone"].Value);
+            // Shown in the national format of the engine's region; the stored E.164 value stays in the lineage.
+            Assert.Equal(("(415) 555-0132", "+14155550132"), (ann.Attributes["phone"].Value, ann.Attributes["phone"].Original));
             Assert.Equal("ann@example.org", ann.Attributes["email"].Value);
         }
         Assert.Equal(2, sink.Latest.Count);
@@ -43,7 +44,7 @@ public sealed class StitcherEngineTests : IDisposable
         // sink got still has every golden value, not just the till record's phone.
         var delivered = sink.Latest.Values.Single(p => p.Records.Count == 3);
         Assert.Equal(("Ann", "ann@example.org", "+14155550132"),
-            (delivered.Attributes["given_name"].Value, delivered.Attributes["email"].Value, delivered.Attributes["phone"].Value));
+            (delivered.Attributes["given_name"].Value, delivered.Attributes["email"].Value, delivered.Attributes["phone"].Original));
     }
 
     [Fact]
@@ -189,7 +190,7 @@ public sealed class StitcherEngineTests : IDisposable
         var profile = engine.FindProfileByRecord("crm", "c1")!;
         Assert.Equal("Anne", profile.Attributes["given_name"].Value);
         Assert.Equal("c2", profile.Attributes["given_name"].RecordId);
-        Assert.Equal("+14155550100", profile.Attributes["phone"].Value);
+        Assert.Equal("+14155550100", profile.Attributes["phone"].Original);
         Assert.Equal("pos", profile.Attributes["phone"].Channel);
         Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), profile.FirstSeen);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), profile.LastSeen);
@@ -387,7 +388,7 @@ public sealed class StitcherEngineTests : IDisposable
         var changes = engine.ReadChanges(sequenceBefore);
         Assert.Contains(changes, c => c.Type == ChangeEventType.ProfileSplit && c.ProfileId == merged);
         Assert.DoesNotContain(changes, c => c.ProfileId == bob.Id);
-        Assert.Equal("+14155550132", sink.Latest[split].Attributes["phone"].Value);
+        Assert.Equal("+14155550132", sink.Latest[split].Attributes["phone"].Original);
         Assert.False(sink.Latest[merged].Attributes.ContainsKey("phone"));
     }
 
@@ -404,6 +405,22 @@ public sealed class StitcherEngineTests : IDisposable
         Assert.Equal(2, summary.ValuesUnverified["phone"]);
         Assert.Equal(0, summary.FieldsDropped);
         Assert.False(File.Exists(engine.DeadLetterPath("crm")) && File.ReadAllText(engine.DeadLetterPath("crm")).Contains("phone", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task GoldenNames_AreTidiedForPeopleAndKeepTheSourceSpellingInTheLineage()
+    {
+        WriteCrm("c1,LINDA,o'brien,linda@example.org,,2026-01-01T00:00:00Z");
+        await using var engine = NewEngine();
+        await engine.RunOnceAsync();
+
+        var profile = engine.FindProfileByRecord("crm", "c1")!;
+
+        Assert.Equal(("Linda", "LINDA"), (profile.Attributes["given_name"].Value, profile.Attributes["given_name"].Original));
+        Assert.Equal(("O'Brien", "o'brien"), (profile.Attributes["surname"].Value, profile.Attributes["surname"].Original));
+        Assert.Null(profile.Attributes["email"].Original);
+        // Every value as the records carried it.
+        Assert.Equal("LINDA", Assert.Single(profile.Values!["given_name"]).Value);
     }
 
     [Fact]

@@ -119,6 +119,25 @@ public sealed class PhoneNormalizer
 
     private static readonly PhoneNumberType[] s_exampleTypes = [PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE];
 
+    /// <summary>
+    /// An E.164 number for people: in its country's national format when it has <paramref name="region"/>'s calling code
+    /// ("(415) 555-0132" in the US), internationally otherwise ("+82 10-1234-5678"); as given when it does not parse.
+    /// </summary>
+    public static string FormatForDisplay(string e164, string region)
+    {
+        try
+        {
+            var number = s_util.Parse(e164, region);
+            // By country calling code, so that a number of an unassigned range (no region of its own) still reads nationally.
+            var national = number.CountryCode == s_util.GetCountryCodeForRegion(region);
+            return s_util.Format(number, national ? PhoneNumberFormat.NATIONAL : PhoneNumberFormat.INTERNATIONAL);
+        }
+        catch (NumberParseException)
+        {
+            return e164;
+        }
+    }
+
     /// <summary>The canonical (uppercase) code when <paramref name="code"/> is a region the phone metadata knows.</summary>
     internal static bool TryGetSupportedRegion(ReadOnlySpan<char> code, out string region)
     {

@@ -1,3 +1,4 @@
+using Stitcher.Engine.Normalization;
 using Stitcher.Engine.Schema;
 using Stitcher.Engine.Store;
 using Stitcher.Plugins;
@@ -7,7 +8,10 @@ namespace Stitcher.Engine.Profiles;
 /// <summary>Turns a stored profile into the contract type sinks and embedders see.</summary>
 internal static class ProfileView
 {
-    public static StitchedProfile ToStitched(StoredProfile profile, JourneyMap journey)
+    /// <param name="profile">The stored profile, its golden values picked.</param>
+    /// <param name="journey">The journey configuration, for account keys.</param>
+    /// <param name="displayRegion">The region whose phones are shown in national format (the engine's default region).</param>
+    public static StitchedProfile ToStitched(StoredProfile profile, JourneyMap journey, string displayRegion)
     {
         var attributes = new Dictionary<string, ProfileAttribute>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < profile.Best.Length; i++)
@@ -17,8 +21,12 @@ internal static class ProfileView
             {
                 continue;
             }
+            var shown = Tidy((CanonicalAttribute)i, best.Value, displayRegion);
             attributes[CanonicalAttributes.NameOf((CanonicalAttribute)i)] =
-                new ProfileAttribute(best.Value, best.Channel, best.RecordId, ToUtc(best.TimestampUtcTicks));
+                new ProfileAttribute(shown, best.Channel, best.RecordId, ToUtc(best.TimestampUtcTicks))
+                {
+                    Original = string.Equals(shown, best.Value, StringComparison.Ordinal) ? null : best.Value,
+                };
         }
         var records = new SourceRecordRef[profile.Members.Count];
         for (var i = 0; i < records.Length; i++)
@@ -33,6 +41,14 @@ internal static class ProfileView
             Values = ValuesOf(profile),
         };
     }
+
+    private static string Tidy(CanonicalAttribute attribute, string value, string region) => attribute switch
+    {
+        CanonicalAttribute.GivenName or CanonicalAttribute.Surname => DisplayText.Name(value),
+        CanonicalAttribute.FullName => DisplayText.FullName(value),
+        CanonicalAttribute.Phone => DisplayText.Phone(value, region),
+        _ => value,
+    };
 
     private static Dictionary<string, IReadOnlyList<ProfileValue>> ValuesOf(StoredProfile profile)
     {
