@@ -13,7 +13,8 @@ namespace Stitcher.Benchmarks.Backfill;
 /// </summary>
 /// <remarks>
 /// <c>dotnet run -c Release --project perf/Stitcher.Benchmarks -- labelled --records 1m --out /tmp/customers-1m.csv</c>,
-/// then <c>stitcher evaluate --input /tmp/customers-1m.csv --truth person_id --region US</c>.
+/// then <c>stitcher evaluate --input /tmp/customers-1m.csv --truth person_id --region US</c>. <c>--population dense</c>
+/// (US namesakes everywhere) or <c>korean</c> (then evaluate with <c>--region KR</c>) draws other people.
 /// </remarks>
 internal static class LabelledFileCommand
 {
@@ -33,6 +34,7 @@ internal static class LabelledFileCommand
         long records = 0;
         string? output = null;
         ulong seed = 20_240_601;
+        var mix = PopulationMix.Mixed;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -44,6 +46,8 @@ internal static class LabelledFileCommand
                     break;
                 case "--seed" when ulong.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out seed):
                     break;
+                case "--population" when Enum.TryParse(args[i + 1], ignoreCase: true, out mix) && Enum.IsDefined(mix):
+                    break;
                 default:
                     Console.Error.WriteLine($"Unknown option or bad value: {args[i]} {args[i + 1]}.");
                     return 2;
@@ -51,13 +55,13 @@ internal static class LabelledFileCommand
         }
         if (records < 1 || output is null)
         {
-            Console.Error.WriteLine("usage: labelled --records N --out FILE.csv [--seed S]");
+            Console.Error.WriteLine("usage: labelled --records N --out FILE.csv [--seed S] [--population mixed|dense|korean]");
             return 2;
         }
         var work = Path.Combine(Path.GetTempPath(), "stitcher-labelled-" + Guid.NewGuid().ToString("N"));
         try
         {
-            var generated = new SyntheticChannelGenerator(seed, records).Write(work);
+            var generated = new SyntheticChannelGenerator(seed, records, mix).Write(work);
             var persons = new Dictionary<(string, string), int>();
             foreach (var truth in SyntheticChannelGenerator.ReadTruth(generated))
             {

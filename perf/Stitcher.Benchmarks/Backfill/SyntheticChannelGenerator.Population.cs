@@ -127,17 +127,26 @@ internal sealed partial class SyntheticChannelGenerator
     }
 
     // The first draw of a person's identity stream; Load draws it first too.
-    private bool IsKorean(int index) => new SplitMix64(Hash(_seed, (ulong)index, StreamIdentity)).NextDouble() < KoreanShare;
+    private bool IsKorean(int index) => KoreanFrom(new SplitMix64(Hash(_seed, (ulong)index, StreamIdentity)).NextDouble());
+
+    private bool KoreanFrom(double draw) => _mix switch
+    {
+        PopulationMix.Korean => true,
+        PopulationMix.Dense => false,
+        _ => draw < KoreanShare,
+    };
 
     private void Load(Person person, int index)
     {
         var rng = new SplitMix64(Hash(_seed, (ulong)index, StreamIdentity));
-        var korean = rng.NextDouble() < KoreanShare;
+        var korean = KoreanFrom(rng.NextDouble());
         (person.CrmRecords, person.PosRecords, person.WebRecords) = DrawCounts(_seed, index);
         person.Index = index;
         person.Korean = korean;
-        var (given, givenLatin) = rng.Pick(korean ? s_krGivenNames : s_usGivenNames);
-        var (surname, surnameLatin) = rng.Pick(korean ? s_krSurnames : s_usSurnames);
+        // Dense and Korean populations draw names as real ones do: a few cover most people (김, 이, 박 are four in ten).
+        var skewed = _mix != PopulationMix.Mixed;
+        var (given, givenLatin) = skewed ? rng.PickSkewed(korean ? s_krGivenNames : s_usGivenNames) : rng.Pick(korean ? s_krGivenNames : s_usGivenNames);
+        var (surname, surnameLatin) = skewed ? rng.PickSkewed(korean ? s_krSurnames : s_usSurnames) : rng.Pick(korean ? s_krSurnames : s_usSurnames);
         person.Given = given;
         person.GivenLatin = korean ? string.Concat(char.ToUpperInvariant(givenLatin[0]).ToString(), givenLatin.AsSpan(1)) : given;
         person.Surname = surname;
@@ -257,6 +266,9 @@ internal sealed partial class SyntheticChannelGenerator
         public bool Chance(double probability) => NextDouble() < probability;
 
         public T Pick<T>(T[] items) => items[Below(items.Length)];
+
+        /// <summary>The first items far more often than the last: the first of 15 about a third of the time, the first 3 half.</summary>
+        public T PickSkewed<T>(T[] items) => items[Math.Min(items.Length - 1, (int)(items.Length * Math.Pow(NextDouble(), 2.5)))];
     }
 
     /// <summary>

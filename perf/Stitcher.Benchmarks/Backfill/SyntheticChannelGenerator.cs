@@ -4,6 +4,18 @@ using Stitcher.Engine.Configuration;
 
 namespace Stitcher.Benchmarks.Backfill;
 
+/// <summary>
+/// Who a synthetic population is. Mixed: a fifth Korean, names drawn evenly from their pools. Dense: all US, names
+/// drawn with a heavy head, so that namesakes are everywhere. Korean: all Korean (Hangul and romanized names, 010
+/// mobiles, road-name addresses), names drawn with the same head as real Korean names.
+/// </summary>
+internal enum PopulationMix
+{
+    Mixed,
+    Dense,
+    Korean,
+}
+
 /// <summary>One channel file written by <see cref="SyntheticChannelGenerator"/>.</summary>
 /// <param name="Channel">Channel name: <c>crm</c>, <c>pos</c> or <c>web</c>.</param>
 /// <param name="Path">Full path of the file.</param>
@@ -62,14 +74,17 @@ internal sealed partial class SyntheticChannelGenerator
     private static readonly int s_timestampSpanSeconds = (int)(new DateTime(2026, 7, 1, 0, 0, 0, DateTimeKind.Utc) - s_firstTimestamp).TotalSeconds;
 
     private readonly ulong _seed;
+    private readonly PopulationMix _mix;
     private readonly AffinePermutation _usPhones;
     private readonly AffinePermutation _krPhones;
     private readonly AffinePermutation _loyaltyNumbers;
 
     /// <param name="seed">Everything generated follows from it.</param>
     /// <param name="targetRecords">Records to write across the three files (malformed rows come on top, a few per 10k).</param>
-    public SyntheticChannelGenerator(ulong seed, long targetRecords)
+    /// <param name="mix">Who the people are: mixed (a fifth Korean), dense US namesakes, or all Korean.</param>
+    public SyntheticChannelGenerator(ulong seed, long targetRecords, PopulationMix mix = PopulationMix.Mixed)
     {
+        _mix = mix;
         ArgumentOutOfRangeException.ThrowIfLessThan(targetRecords, 1);
         _seed = seed;
         TargetRecords = targetRecords;
