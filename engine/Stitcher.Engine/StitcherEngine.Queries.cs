@@ -181,4 +181,18 @@ public sealed partial class StitcherEngine
             _gate.Release();
         }
     }
+
+    /// <summary>A stored record as the engine keeps it (normalized values, evidence), for tools inside the engine.</summary>
+    internal bool TryGetStoredRecord(string channel, string recordId, out Store.StoredRecord record)
+    {
+        Enter();
+        try
+        {
+            return _graph.TryGetRecord(channel, recordId, out record);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
 }

@@ -27,6 +27,9 @@ public sealed record EvaluationReport(
     /// <summary>Per record in file order: its true entity and the profile it was stitched into.</summary>
     public required IReadOnlyList<RecordAssignment> Assignments { get; init; }
 
+    /// <summary>What <c>--errors</c> found, by kind; null without it.</summary>
+    public ErrorSummary? Errors { get; init; }
+
     /// <summary>Values kept normalized but unverified, per canonical attribute name (a phone in an unassigned range).</summary>
     public IReadOnlyDictionary<string, long> ValuesUnverified { get; init; } = new Dictionary<string, long>();
 }
@@ -55,7 +58,8 @@ public static class LabelledFileEvaluator
         string defaultRegion = "US",
         ILoggerFactory? loggerFactory = null,
         string? modelOutput = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? errorsOutput = null)
     {
         var wall = Stopwatch.GetTimestamp();
         input = Path.GetFullPath(input);
@@ -113,6 +117,7 @@ public static class LabelledFileEvaluator
                 profileByRecord[recordId] = profile;
             }
             var blocking = MeasureBlocking(matchRecords, truth, engine.PairsScored);
+            var errors = errorsOutput is null ? null : await ErrorAnalysis.WriteAsync(engine, Channel, records, errorsOutput, cancellationToken).ConfigureAwait(false);
             return new EvaluationReport(
                 ClusterMetrics.Compute(assignments),
                 summary.RecordsRead,
@@ -130,6 +135,7 @@ public static class LabelledFileEvaluator
             {
                 Assignments = records,
                 ValuesUnverified = summary.ValuesUnverified,
+                Errors = errors,
             };
         }
         finally

@@ -10,7 +10,8 @@ namespace Stitcher.Host.Commands;
 /// <summary><c>stitcher evaluate --input FILE.csv --truth COLUMN [--map col=attr ...]</c>.</summary>
 internal static class EvaluateCommand
 {
-    public static async Task<int> ExecuteAsync(FileInfo input, string truth, string[] maps, string region, FileInfo? modelOutput, FileInfo? assignments, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(FileInfo input, string truth, string[] maps, string region, FileInfo? modelOutput, FileInfo? assignments,
+        FileInfo? errors, CancellationToken cancellationToken)
     {
         var serilog = new LoggerConfiguration()
             .MinimumLevel.Warning()
@@ -25,8 +26,13 @@ internal static class EvaluateCommand
                 throw new FileNotFoundException($"Input file '{input.FullName}' does not exist.", input.FullName);
             }
             var report = await AnsiConsole.Status().StartAsync("Training the model and deduplicating…", _ =>
-                LabelledFileEvaluator.EvaluateAsync(input.FullName, truth, overrides, region, loggerFactory, modelOutput?.FullName, cancellationToken));
+                LabelledFileEvaluator.EvaluateAsync(input.FullName, truth, overrides, region, loggerFactory, modelOutput?.FullName, cancellationToken, errors?.FullName));
             Write(report, input.Name);
+            if (report.Errors is { } found)
+            {
+                WriteErrors(found);
+                Console.WriteLine("errors: " + errors!.FullName);
+            }
             if (assignments is not null)
             {
                 await WriteAssignmentsAsync(report, assignments.FullName, cancellationToken);
@@ -42,6 +48,25 @@ internal static class EvaluateCommand
     }
 
     /// <summary>record_id,entity,profile,profile_records,profile_entities: a wrongly merged record is one whose profile holds more than one entity.</summary>
+    /// <summary>False links and missed pairs by kind, the most frequent first.</summary>
+    private static void WriteErrors(ErrorSummary errors)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]Errors[/]: {errors.FalsePairs:N0} false pairs, {errors.MissedTotal:N0} missed pairs");
+        table.AddColumn("False links: what joined two people");
+        table.AddColumn(new TableColumn("Links").RightAligned());
+        table.AddColumn("Missed pairs: what the two records share");
+        table.AddColumn(new TableColumn("Pairs").RightAligned());
+        const int Rows = 12;
+        for (var i = 0; i < Math.Min(Rows, Math.Max(errors.FalseLinks.Count, errors.MissedPairs.Count)); i++)
+        {
+            var (falseKind, falseCount) = i < errors.FalseLinks.Count ? errors.FalseLinks[i] : ("", 0);
+            var (missedKind, missedCount) = i < errors.MissedPairs.Count ? errors.MissedPairs[i] : ("", 0);
+            table.AddRow(Markup.Escape(falseKind), falseKind.Length == 0 ? "" : falseCount.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(missedKind), missedKind.Length == 0 ? "" : missedCount.ToString("N0", CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.Write(table);
+    }
+
     private static async Task WriteAssignmentsAsync(EvaluationReport report, string path, CancellationToken cancellationToken)
     {
         var records = new Dictionary<string, int>(StringComparer.Ordinal);

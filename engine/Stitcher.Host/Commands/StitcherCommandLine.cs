@@ -108,6 +108,12 @@ internal static class StitcherCommandLine
             Description = "Also save the model trained on the file (readable JSON), to see what it learned.",
             HelpName = "PATH",
         };
+        var errorsOutput = new Option<FileInfo?>("--errors")
+        {
+            Description = "Write every false merge (the link that joined two people and its evidence) and every missed true pair (what its two "
+                + "records share exactly) to this NDJSON file, and print both by kind.",
+            HelpName = "FILE",
+        };
         var assignmentsOutput = new Option<FileInfo?>("--assignments")
         {
             Description = "Also write one CSV row per record: record_id, its true entity, the profile it was stitched into, "
@@ -124,10 +130,11 @@ internal static class StitcherCommandLine
             region,
             modelOutput,
             assignmentsOutput,
+            errorsOutput,
         };
         evaluate.SetAction((parse, cancellationToken) => EvaluateCommand.ExecuteAsync(
             parse.GetRequiredValue(evaluateInput), parse.GetRequiredValue(truth), parse.GetValue(maps) ?? [], parse.GetValue(region)!, parse.GetValue(modelOutput),
-            parse.GetValue(assignmentsOutput), cancellationToken));
+            parse.GetValue(assignmentsOutput), parse.GetValue(errorsOutput), cancellationToken));
 
         var limit = new Option<int>("--limit")
         {

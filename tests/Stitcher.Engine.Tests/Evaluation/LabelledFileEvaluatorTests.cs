@@ -21,6 +21,35 @@ public sealed class LabelledFileEvaluatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Evaluate_WithErrors_WritesEachFalseLinkWithItsEvidenceAndEachMissedPairWithWhatItShares()
+    {
+        var path = _temp.File("errors.csv");
+        File.WriteAllLines(path,
+        [
+            "record_id,given_name,surname,phone,city,person",
+            // Two people of one name behind one phone: the phone rule joins them.
+            "r1,Mary,Lee,(415) 823-2993,Oakland,P1",
+            "r2,Mary,Lee,(415) 823-2993,Fresno,P2",
+            // One person whose two records share only a surname and a city: never linked.
+            "r3,Sam,Park,,Boston,P3",
+            "r4,Samantha,Park,,Boston,P3",
+        ]);
+        var errors = _temp.File("errors.ndjson");
+
+        var report = await LabelledFileEvaluator.EvaluateAsync(path, "person", errorsOutput: errors);
+
+        var lines = File.ReadAllLines(errors).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var falseLink = Assert.Single(lines, l => l.GetProperty("type").GetString() == "false_link");
+        Assert.Equal("identifier phone", falseLink.GetProperty("evidence").GetString());
+        Assert.Equal(["eval:r1", "eval:r2"], new[] { falseLink.GetProperty("record").GetString(), falseLink.GetProperty("other_record").GetString() }.Order());
+        var missed = Assert.Single(lines, l => l.GetProperty("type").GetString() == "missed_pair");
+        Assert.Equal(["surname", "city"], missed.GetProperty("shared").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(1, report.Errors!.FalsePairs);
+        Assert.Equal([("identifier phone", 1L)], report.Errors.FalseLinks);
+        Assert.Equal([("surname+city", 1L)], report.Errors.MissedPairs);
+    }
+
+    [Fact]
     public async Task Evaluate_TwinsAtOneAddress_AreNotMerged_NicknameAndMovedAddress_IsMerged()
     {
         var path = _temp.File("people.csv");
