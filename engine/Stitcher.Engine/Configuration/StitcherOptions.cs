@@ -188,6 +188,15 @@ public sealed class MatchingOptions
     /// </summary>
     [Range(1, 100_000)]
     public int MaxCandidates { get; set; } = Matching.CandidateIndex.DefaultMaxCandidates;
+
+    /// <summary>
+    /// Training estimates the model on at most this many records: a sample chosen by a hash of the record key, so the
+    /// same records always give the same sample. Shared identifier values are still found among all records.
+    /// </summary>
+    [Range(1000, int.MaxValue)]
+    public int TrainingSampleRecords { get; set; } = DefaultTrainingSampleRecords;
+
+    internal const int DefaultTrainingSampleRecords = 250_000;
 }
 
 /// <summary>

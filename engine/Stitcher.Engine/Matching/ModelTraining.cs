@@ -12,6 +12,9 @@ namespace Stitcher.Engine.Matching;
 public sealed record TrainingReport(string ModelPath, int Records, long CandidatePairs, long RandomPairs, int EmIterations, double Prior, TimeSpan Elapsed,
     TimeSpan ReadTime, TrainingTimings Timings)
 {
+    /// <summary>The records the model was estimated on: all of them, or a hash-chosen sample of <c>Matching:TrainingSampleRecords</c>.</summary>
+    public int SampledRecords { get; init; }
+
     /// <summary>Whether EM settled before its iteration cap.</summary>
     public bool EmConverged { get; init; }
 
@@ -48,14 +51,18 @@ public static class ModelTraining
         {
             throw new InvalidOperationException("Training needs at least two readable records.");
         }
-        var model = ModelTrainer.Train(records.Records, out var timings,
+        // The records are in hash order: the first ones are a sample that depends only on which records there are.
+        var sample = records.Records.Count > options.Matching.TrainingSampleRecords
+            ? records.Records.GetRange(0, options.Matching.TrainingSampleRecords)
+            : records.Records;
+        var model = ModelTrainer.Train(sample, out var timings,
             maxBlockSize: options.Matching.MaxBlockSize, maxCandidates: options.Matching.MaxCandidates);
         model.SharedValues = records.Shared.ToDictionary();
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);
         return (new TrainingReport(path, records.Records.Count, model.CandidatePairs, model.RandomPairs, model.EmIterations, model.Prior,
             System.Diagnostics.Stopwatch.GetElapsedTime(started), readTime, timings)
-        { EmConverged = model.EmConverged, EmFallback = model.EmFallback }, records.Records);
+        { EmConverged = model.EmConverged, EmFallback = model.EmFallback, SampledRecords = sample.Count }, records.Records);
     }
 
     /// <summary>Reads and normalizes the inputs, finds the shared identifier values, and builds the matcher's records.</summary>

@@ -15,7 +15,8 @@ internal static class TrainCommand
             var options = host.Services.GetRequiredService<IOptions<StitcherOptions>>().Value;
             var files = Resolve(options, inputs, channel);
             var report = await AnsiConsole.Status().StartAsync("Training…", _ => ModelTraining.TrainAsync(options, files, token));
-            AnsiConsole.MarkupLine($"Trained on [bold]{report.Records:N0}[/] records: {report.CandidatePairs:N0} candidate pairs, "
+            var sampled = report.SampledRecords < report.Records ? $" (a sample of {report.SampledRecords:N0} chosen by record key)" : "";
+            AnsiConsole.MarkupLine($"Trained on [bold]{report.Records:N0}[/] records{sampled}: {report.CandidatePairs:N0} candidate pairs, "
                 + $"{report.RandomPairs:N0} random pairs, {Markup.Escape(report.EmOutcome)}, prior {report.Prior:G3}, "
                 + $"{report.Elapsed.TotalSeconds:F2} s.");
             if (!apply)

@@ -54,6 +54,29 @@ public sealed class OrderIndependenceTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_OnASample_ChoosesTheSameRecordsInAnyOrder()
+    {
+        var rows = TangledPopulation.WithTimestamps(TangledPopulation.Rows(households: 400, seed: 9));
+        Assert.True(rows.Count > 1500);
+        string? first = null;
+        for (var p = 0; p < 3; p++)
+        {
+            var input = _temp.File($"sample-{p}.csv");
+            await File.WriteAllLinesAsync(input, p == 0 ? rows : TangledPopulation.Shuffled(rows, seed: p));
+            var options = TangledPopulation.Options(_temp.Path, $"sample-data-{p}", input);
+            options.Matching.TrainingSampleRecords = 1000;
+
+            var report = await ModelTraining.TrainAsync(options, [("people", input)]);
+
+            Assert.Equal((rows.Count - 1, 1000), (report.Records, report.SampledRecords));
+            var model = await File.ReadAllTextAsync(report.ModelPath);
+            Assert.Equal(1000, MatchModel.Load(report.ModelPath).TrainingRecords);
+            first ??= model;
+            Assert.Equal(first, model);
+        }
+    }
+
+    [Fact]
     public async Task Evaluate_TwentyPermutationsOfATangledFile_GiveTheSameModelAndTheSameProfiles()
     {
         var rows = TangledPopulation.Rows(households: 160, seed: 15);
