@@ -7,7 +7,7 @@ namespace Stitcher.Engine.Matching;
 /// Just enough of a record to tell whether two records could be one person: given name, surname, birth date.
 /// Two sketches are different people only when nothing says they could be one: given names clearly differ
 /// (typos, nicknames and a given name written as the surname are one person) and so do their birth dates; or the
-/// given name agrees but the surnames and the birth dates both clearly differ.
+/// given name agrees but the surnames and the birth dates both clearly differ, or two Hangul surnames differ.
 /// A sketch without a given name could be anyone.
 /// </summary>
 [MessagePack.MessagePackObject]
@@ -32,8 +32,10 @@ public sealed record PersonSketch(
         }
         if (names.Compare(Given, other.Given) >= ComparisonLevel.Loose)
         {
-            // One given name, but two surnames and two birth dates: two Michaels sharing a landline.
-            return !(BornOnOtherDays(other) && Surname is not null && other.Surname is not null
+            // One given name, but two surnames and two birth dates: two Michaels sharing a landline. Two Hangul surnames
+            // that differ are two people even without birth dates: a Korean surname does not change at marriage.
+            return !(Surname is not null && other.Surname is not null
+                && (BornOnOtherDays(other) || (Normalization.MatchText.IsAllHangul(Surname) && Normalization.MatchText.IsAllHangul(other.Surname)))
                 && names.CompareSurname(Surname, other.Surname) < ComparisonLevel.Loose);
         }
         return (other.Surname is not null && names.Compare(Given, other.Surname) >= ComparisonLevel.Loose)

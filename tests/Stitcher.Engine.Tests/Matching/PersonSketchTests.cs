@@ -22,6 +22,9 @@ public sealed class PersonSketchTests
     [InlineData("minjun", "kim", "1990-01-01", "minjun", "kim", "1975-06-30", true)]
     // Hangul and its romanized surname are one surname.
     [InlineData("minjun", "김", "1990-01-01", "minjun", "kim", "1975-06-30", true)]
+    // Two Hangul surnames that differ are two people, birth dates known or not: a Korean surname does not change.
+    [InlineData("민준", "한", "1994-12-09", "민준", "윤", null, false)]
+    [InlineData("민준", "한", null, "민준", "한", null, true)]
     public void CouldBe_SharedIdentifier_DifferentPeopleOnlyWhenNamesAndDatesSaySo(
         string givenA, string surnameA, string? dobA, string givenB, string surnameB, string? dobB, bool expected)
     {
