@@ -26,6 +26,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly IReadOnlyList<IProfileSink> _sinks;
     private readonly ILogger<StitcherEngine> _logger;
     private readonly KeyValueStore _store;
+    private readonly DataDirectoryLock _lock;
     private readonly IdentityGraph _graph;
     private readonly ProbabilisticMatcher? _matcher;
     private readonly JourneyMap _journey;
@@ -67,13 +68,33 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal), rule.MaxPeople));
         }
         _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
-        _store = new KeyValueStore(
-            Path.Combine(DataDirectory, "store"),
-            options.Store.IndexSizeBytes,
-            options.Store.MemorySizeBytes,
-            options.Store.PageSizeBytes,
-            loggerFactory.CreateLogger<KeyValueStore>());
-        _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
+        // Before the store opens: a second process stops here, and the store is untouched.
+        _lock = DataDirectoryLock.Acquire(DataDirectory);
+        try
+        {
+            _store = new KeyValueStore(
+                Path.Combine(DataDirectory, "store"),
+                options.Store.IndexSizeBytes,
+                options.Store.MemorySizeBytes,
+                options.Store.PageSizeBytes,
+                loggerFactory.CreateLogger<KeyValueStore>());
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+        try
+        {
+            _matcher = CreateMatcher(options, DataDirectory, _store, loggerFactory);
+        }
+        catch
+        {
+            // A model that cannot be read: the directory is free again for the next attempt.
+            _store.Dispose();
+            _lock.Dispose();
+            throw;
+        }
         _journey = new JourneyMap(options.Journey);
         var priorities = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var (name, channel) in options.Channels)
@@ -155,6 +176,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             _disposed = true;
             _deadLetters.Dispose();
             _store.Dispose();
+            _lock.Dispose();
         }
         finally
         {

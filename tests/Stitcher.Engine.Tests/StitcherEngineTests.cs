@@ -424,6 +424,22 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondEngineOnOneDataDirectory_IsRefusedUntilTheFirstIsDisposed()
+    {
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z");
+        var first = NewEngine();
+        await first.RunOnceAsync();
+
+        var refused = Assert.Throws<Stitcher.Engine.Store.DataDirectoryInUseException>(() => NewEngine());
+
+        Assert.Contains($"process {Environment.ProcessId}", refused.Holder, StringComparison.Ordinal);
+        Assert.Equal(1, first.TotalRecords);
+        await first.DisposeAsync();
+        await using var second = NewEngine();
+        Assert.Equal(1, second.TotalRecords);
+    }
+
+    [Fact]
     public async Task EmailThatLostItsAt_IsRepairedUnverifiedAndLinks()
     {
         WriteCrm("c1,Amy,Hart,ahart@outlook.com,,2026-01-01T00:00:00Z", "c2,Amy,Hart,AHARToutlook.com,,2026-01-02T00:00:00Z");

@@ -163,6 +163,28 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SecondProcessOnOneDataDirectory_StopsAtOnceNamingTheHolderAndLeavesTheStoreAlone()
+    {
+        var configPath = WriteConfig(Config());
+        WriteRows("a.csv", 0, 3000);
+        using (var service = StitcherProcess.Start(_temp.Path, "run", "--config", configPath))
+        {
+            await WaitForAsync(() => File.Exists(ProfilesCsv) && CountRows(ProfilesCsv) == 3000, service);
+
+            var (exitCode, _, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+            Assert.Equal(3, exitCode);
+            Assert.Contains($"in use by process {service.Id}", stderr, StringComparison.Ordinal);
+            service.Terminate();
+            Assert.Equal(0, await service.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        }
+        // The holder's work is whole, and the directory is free again.
+        var (again, stdout, againErr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+        Assert.True(again == 0, againErr);
+        Assert.Equal(3000, Summary(stdout)["records_total"]);
+    }
+
+    [Fact]
     public async Task Service_KilledHardMidRun_RestartLosesNothingAndDuplicatesNothing()
     {
         var config = Config(batchSize: 100);

@@ -36,6 +36,11 @@ internal static class CommandHost
             Log.Fatal("Invalid configuration: {Message}", ex.Message);
             return ExitCodes.InvalidConfiguration;
         }
+        catch (Stitcher.Engine.Store.DataDirectoryInUseException ex)
+        {
+            Log.Fatal("{Message}", ex.Message);
+            return ExitCodes.DataDirectoryInUse;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.Warning("Cancelled; progress up to the last completed batch is saved");

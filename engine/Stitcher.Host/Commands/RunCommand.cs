@@ -44,5 +44,7 @@ internal static class ExitCodes
     public const int Success = 0;
     public const int Failed = 1;
     public const int InvalidConfiguration = 2;
+    /// <summary>Another process owns the data directory; nothing was changed.</summary>
+    public const int DataDirectoryInUse = 3;
     public const int Cancelled = 130;
 }
