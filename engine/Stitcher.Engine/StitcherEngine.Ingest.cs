@@ -176,6 +176,10 @@ public sealed partial class StitcherEngine
                     if (files.Count == 0)
                     {
                         Log.NoFiles(_logger, source.Name, source.Path);
+                        if (!source.PathExists)
+                        {
+                            summary.For(source.Name).SourcesMissing++;
+                        }
                     }
                     foreach (var file in files)
                     {

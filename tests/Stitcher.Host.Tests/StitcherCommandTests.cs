@@ -163,6 +163,19 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_ConfiguredSourceThatDoesNotExist_ExitsNonZeroAndSaysSo()
+    {
+        var configPath = WriteConfig(Config());
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.True(exitCode == 1, $"exit {exitCode}: {stderr}");
+        Assert.Equal(1, Summary(stdout)["sources_missing"]);
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        Assert.Equal(0, (await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath)).ExitCode);
+    }
+
+    [Fact]
     public async Task SecondProcessOnOneDataDirectory_StopsAtOnceNamingTheHolderAndLeavesTheStoreAlone()
     {
         var configPath = WriteConfig(Config());

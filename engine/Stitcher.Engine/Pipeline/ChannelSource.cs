@@ -71,6 +71,9 @@ internal sealed class ChannelSource
         return values;
     }
 
+    /// <summary>Whether the configured path exists at all, as a file or a folder (an empty folder exists: files may come).</summary>
+    public bool PathExists => File.Exists(Path) || Directory.Exists(Path);
+
     /// <summary>The files to read now: the configured file, or the folder's matching files in name order.</summary>
     public IReadOnlyList<string> CurrentFiles()
     {

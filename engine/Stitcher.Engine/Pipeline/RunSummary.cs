@@ -15,6 +15,10 @@ public sealed class RunSummary
     public long FieldsDropped => Sum(static c => c.FieldsDropped);
     public long RecordsUnchanged => Sum(static c => c.RecordsUnchanged);
     public long FilesFailed => Sum(static c => c.FilesFailed);
+    public long SourcesMissing => Sum(static c => c.SourcesMissing);
+
+    /// <summary>Whether something configured could not be read: a file failed, or a channel's path does not exist.</summary>
+    public bool HasFailures => FilesFailed > 0 || SourcesMissing > 0;
 
     /// <summary>Values kept normalized but unverified, per canonical attribute name, over all channels.</summary>
     public SortedDictionary<string, long> ValuesUnverified
@@ -60,6 +64,8 @@ public sealed class ChannelSummary
     public int Files { get; set; }
     /// <summary>Files that could not be read at all (e.g. a mapped column is missing from the header).</summary>
     public int FilesFailed { get; set; }
+    /// <summary>Passes in which the channel's configured path did not exist (neither a file nor a folder).</summary>
+    public int SourcesMissing { get; set; }
     /// <summary>Rows read, well-formed or not.</summary>
     public long RecordsRead { get; set; }
     /// <summary>Rows dead-lettered: malformed, or missing what every record needs (record id, timestamp).</summary>

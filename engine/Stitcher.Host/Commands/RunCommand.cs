@@ -20,7 +20,7 @@ internal static class RunCommand
             var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.RunOnceAsync(token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return summary.HasFailures ? ExitCodes.Failed : ExitCodes.Success;
         }, cancellationToken);
 }
 
@@ -35,7 +35,7 @@ internal static class IngestCommand
             var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.IngestFileAsync(channel, input.FullName, token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return ExitCodes.Success;
+            return summary.HasFailures ? ExitCodes.Failed : ExitCodes.Success;
         }, cancellationToken);
 }
 

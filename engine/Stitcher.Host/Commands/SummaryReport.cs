@@ -30,6 +30,10 @@ internal static class SummaryReport
             $"Profiles created [bold]{summary.ProfilesCreated:N0}[/], merged [bold]{summary.ProfilesMerged:N0}[/]; "
             + $"store holds [bold]{summary.TotalRecords:N0}[/] records in [bold]{summary.TotalProfiles:N0}[/] golden profiles.");
         AnsiConsole.MarkupLine($"Time [bold]{summary.Elapsed.TotalSeconds:F2} s[/] ({summary.RecordsRead / seconds:N0} records/s). Data: {Markup.Escape(engine.DataDirectory)}");
+        if (summary.SourcesMissing > 0)
+        {
+            AnsiConsole.MarkupLine($"[red]{summary.SourcesMissing:N0} configured source(s) do not exist[/]: see the warnings above (Channels:<name>:Path).");
+        }
         if (summary.FilesFailed > 0)
         {
             AnsiConsole.MarkupLine($"[red]{summary.FilesFailed:N0} file(s) could not be read[/]: see the log above and the dead-letter files.");
@@ -46,7 +50,7 @@ internal static class SummaryReport
         }
         // One plain line for scripts and CI logs; an unverified_<attribute> count per attribute that had any.
         Console.WriteLine(
-            $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
+            $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} sources_missing={summary.SourcesMissing} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
             + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
             + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}"
             + string.Concat(unverified.Select(pair => $" unverified_{pair.Key}={pair.Value}")));
