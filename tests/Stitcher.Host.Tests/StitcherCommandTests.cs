@@ -163,6 +163,29 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task WrongTypeOrUnknownChannel_ExitTwoNamingTheKeyWithoutAStackTrace()
+    {
+        var config = Config();
+        config["Stitcher"]!["BatchSize"] = "lots";
+        var badPath = WriteConfig(config);
+
+        var (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", badPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("'Stitcher:BatchSize' to type 'System.Int32'", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+
+        var goodPath = WriteConfig(Config());
+        var input = Path.Combine(_temp.Path, "x.csv");
+        File.WriteAllText(input, "id,at,email,name\n");
+        (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "ingest", "--channel", "nope", "--input", input, "--config", goodPath);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("no channel 'nope' is configured; the channels are crm", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunOnce_ConfiguredSourceThatDoesNotExist_ExitsNonZeroAndSaysSo()
     {
         var configPath = WriteConfig(Config());

@@ -63,7 +63,9 @@ internal static class CommandHost
     /// </summary>
     private static bool IsConfigurationError(Exception ex) =>
         ex is FileNotFoundException or ConfigurationKeyException
-        || (ex is InvalidOperationException && ex.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal));
+        || (ex is InvalidOperationException && ex.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
+        // The binder's wrong-type message names the key path and the type: "… 'lots' at 'Stitcher:BatchSize' to type 'System.Int32'."
+        || (ex is InvalidOperationException && ex.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal));
 }
 
 /// <summary>A configuration value that is wrong, with the key that holds it.</summary>

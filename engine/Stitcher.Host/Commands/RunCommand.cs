@@ -30,6 +30,11 @@ internal static class IngestCommand
     public static Task<int> ExecuteAsync(FileInfo? config, string channel, FileInfo input, CancellationToken cancellationToken) =>
         CommandHost.RunAsync(config, service: false, async (host, token) =>
         {
+            var channels = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Stitcher.Engine.Configuration.StitcherOptions>>().Value.Channels;
+            if (!channels.ContainsKey(channel))
+            {
+                throw new ConfigurationKeyException("--channel", $"no channel '{channel}' is configured; the channels are {string.Join(", ", channels.Keys.Order(StringComparer.Ordinal))}.");
+            }
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
             var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.IngestFileAsync(channel, input.FullName, token)).ConfigureAwait(false);
