@@ -7,10 +7,15 @@ internal sealed class ListSink : IProfileSink
 {
     public Dictionary<string, StitchedProfile> Latest { get; } = [];
     public List<string> Retired { get; } = [];
+
+    /// <summary>Profiles handed over, counting each delivery of the same profile.</summary>
+    public int Deliveries { get; private set; }
+
     public string Name => "list";
 
     public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
     {
+        Deliveries += batch.Profiles.Count;
         foreach (var profile in batch.Profiles)
         {
             Latest[profile.Id] = profile;

@@ -66,7 +66,7 @@ public static class EmailNormalizer
                 continue;
             }
             var mailbox = lower[..^domain.Length];
-            return mailbox.Length >= 2 && mailbox[^1] != '.' && mailbox[0] != '.' && IsPlainMailbox(mailbox)
+            return mailbox.Length >= 2 && mailbox[^1] != '.' && mailbox[0] != '.' && !mailbox.StartsWith("www.") && IsPlainMailbox(mailbox)
                 && TryNormalize(string.Concat(mailbox, "@", domain), out repaired);
         }
         return false;
@@ -85,12 +85,12 @@ public static class EmailNormalizer
         return true;
     }
 
-    // Mail providers common in the data Stitcher sees (US, Europe, Korea), longest first.
+    // Mail providers common in the data Stitcher sees (US, Europe, Korea), longest first. Only names no company or word
+    // ends in: "me.com", "mail.com", "live.com" or "nate.com" would turn acme.com, rocketmail.com or senate.com into addresses.
     private static readonly string[] s_providerDomains = SortedLongestFirst(
     [
-        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "msn.com", "icloud.com", "me.com",
-        "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "mail.com", "comcast.net", "naver.com", "daum.net",
-        "hanmail.net", "kakao.com", "nate.com", "yahoo.co.kr", "qq.com", "163.com",
+        "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com", "protonmail.com", "comcast.net",
+        "naver.com", "hanmail.net", "kakao.com", "yahoo.co.kr",
     ]);
 
     private static string[] SortedLongestFirst(string[] domains)

@@ -96,15 +96,31 @@ internal sealed partial class IdentityGraph
     }
 
     /// <summary>
-    /// Resolves again the neighbourhood of <paramref name="seedProfileIds"/> (with <paramref name="adding"/>, a record
-    /// about to be stored, when one is being linked) and writes what changed: profiles rebuilt from their members,
+    /// Resolves again the neighbourhood of the seed profiles (with the record being linked, when there is one) and writes what changed: profiles rebuilt from their members,
     /// new ones created or split off, ones that lost their identity retired into the profile that holds their smallest
     /// record, members and identifier entries pointed at their profile, refusals kept on both sides.
     /// </summary>
-    private void Reresolve(IReadOnlyList<string> seedProfileIds, StoredRecord? adding, LinkOutcome outcome)
+    /// <param name="seedProfileIds">The profiles the change touches.</param>
+    /// <param name="adding">The record being linked, not stored yet; null when none is.</param>
+    /// <param name="outcome">Collects what changed.</param>
+    /// <param name="leavingKey">
+    /// A record that left (changed or deleted): the evidence other records hold of it was found against the version that
+    /// left, so it is dropped from them; its new version, if any, is scored afresh when it is linked.
+    /// </param>
+    private void Reresolve(IReadOnlyList<string> seedProfileIds, StoredRecord? adding, LinkOutcome outcome, string? leavingKey = null)
     {
         NeighbourhoodsResolved++;
         var (oldProfiles, records, origins) = GatherNeighbourhood(seedProfileIds);
+        if (leavingKey is not null)
+        {
+            foreach (var record in records)
+            {
+                if (record.Evidence.RemoveAll(e => e.OtherRecord == leavingKey && e.Kind != StoredEvidence.Identifier) > 0)
+                {
+                    _store.Write(StoreKeys.Record(record.Channel, record.RecordId), record);
+                }
+            }
+        }
         if (adding is not null)
         {
             records.Add(adding);
@@ -178,7 +194,7 @@ internal sealed partial class IdentityGraph
                 _identifierCache[key] = entry;
             }
         }
-        ApplyPieces(oldProfiles, pieces, result, origins, outcome);
+        ApplyPieces(oldProfiles, pieces, result, nodes, origins, outcome);
     }
 
     /// <summary>
@@ -186,17 +202,18 @@ internal sealed partial class IdentityGraph
     /// the piece holding its smallest remaining member; a new id is a profile created (it holds only the new record, or
     /// took over a profile created in this batch), the survivor of a merge, or a piece split off an old profile.
     /// </summary>
-    private void ApplyPieces(Dictionary<string, StoredProfile> oldProfiles, StoredProfile[] pieces, ResolutionResult result, List<string> origins,
-        LinkOutcome outcome)
+    private void ApplyPieces(Dictionary<string, StoredProfile> oldProfiles, StoredProfile[] pieces, ResolutionResult result, ResolutionNode[] nodes,
+        List<string> origins, LinkOutcome outcome)
     {
         var pieceOfId = new Dictionary<string, int>(pieces.Length, StringComparer.Ordinal);
         for (var c = 0; c < pieces.Length; c++)
         {
             pieceOfId[pieces[c].Id] = c;
         }
-        // Per old profile, the piece its smallest remaining member went to (members are in key order); per piece, the
-        // old profiles it draws from, the first one holding its smallest member.
+        // Per old profile, the piece its smallest remaining member went to; per piece, the old profiles it draws from,
+        // the first one holding its smallest member (members are in key order).
         var survivorOf = new Dictionary<string, int>(oldProfiles.Count, StringComparer.Ordinal);
+        var smallestOf = new Dictionary<string, string>(oldProfiles.Count, StringComparer.Ordinal);
         var sources = new List<string>?[pieces.Length];
         for (var c = 0; c < pieces.Length; c++)
         {
@@ -207,7 +224,11 @@ internal sealed partial class IdentityGraph
                     continue; // the record being linked
                 }
                 var origin = origins[member];
-                survivorOf.TryAdd(origin, c);
+                if (!smallestOf.TryGetValue(origin, out var smallest) || string.CompareOrdinal(nodes[member].Key, smallest) < 0)
+                {
+                    smallestOf[origin] = nodes[member].Key;
+                    survivorOf[origin] = c;
+                }
                 var list = sources[c] ??= [];
                 if (!list.Contains(origin))
                 {
@@ -246,18 +267,66 @@ internal sealed partial class IdentityGraph
         for (var c = 0; c < pieces.Length; c++)
         {
             var id = pieces[c].Id;
+            if (oldProfiles.TryGetValue(id, out var old) && !_dirtyProfiles.ContainsKey(id) && SameProfile(old, pieces[c]))
+            {
+                // Resolved again to what it was: nothing to write, nothing for sinks to hear.
+                continue;
+            }
             if (createdNow[c])
             {
                 _created.Add(id);
             }
             else if (!oldProfiles.ContainsKey(id) && !absorbed[c])
             {
-                _lifecycle.Add((ChangeEventType.ProfileSplit, sources[c]![0], id));
+                // Split off a profile that goes on; split off one that was retired, it is new to sinks.
+                var from = sources[c]!.Find(pieceOfId.ContainsKey);
+                if (from is null)
+                {
+                    _created.Add(id);
+                }
+                else
+                {
+                    _lifecycle.Add((ChangeEventType.ProfileSplit, from, id));
+                }
             }
             _readForLink.Remove(id);
             _dirtyProfiles[id] = pieces[c];
             outcome.ChangedProfiles.Add(id);
         }
+    }
+
+    /// <summary>Whether a resolved piece has the same members and refusals as the stored profile of its id.</summary>
+    private static bool SameProfile(StoredProfile old, StoredProfile piece)
+    {
+        if (old.Members.Count != piece.Members.Count || old.Refusals.Count != piece.Refusals.Count)
+        {
+            return false;
+        }
+        var members = new HashSet<(string, string)>(old.Members.Count);
+        foreach (var member in old.Members)
+        {
+            members.Add((member.Channel, member.RecordId));
+        }
+        foreach (var member in piece.Members)
+        {
+            if (!members.Contains((member.Channel, member.RecordId)))
+            {
+                return false;
+            }
+        }
+        var refusals = new HashSet<(string, string, string)>(old.Refusals.Count);
+        foreach (var refusal in old.Refusals)
+        {
+            refusals.Add((refusal.Record, refusal.OtherRecord, refusal.Reason));
+        }
+        foreach (var refusal in piece.Refusals)
+        {
+            if (!refusals.Contains((refusal.Record, refusal.OtherRecord, refusal.Reason)))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The reviewer decisions between records of the neighbourhood, by node index, each pair once.</summary>

@@ -337,7 +337,19 @@ internal sealed partial class IdentityGraph
         ReleaseIdentifiers(record, profile);
         if (profile.Members.Count == 0)
         {
+            // The profiles it was kept apart from lose their refusals of it, and get back identifier entries that
+            // only this profile's entry pointed at: they are resolved again without it.
+            var neighbours = new List<string>();
+            foreach (var refusal in profile.Refusals)
+            {
+                var other = ProfileOfRecord(refusal.OtherRecord);
+                if (other.Length > 0 && other != profileId && !neighbours.Contains(other))
+                {
+                    neighbours.Add(other);
+                }
+            }
             _dirtyProfiles.Remove(profileId);
+            _readForLink.Remove(profileId);
             _store.Delete(StoreKeys.Profile(profileId));
             _counters.Profiles--;
             outcome.ChangedProfiles.Remove(profileId);
@@ -346,11 +358,15 @@ internal sealed partial class IdentityGraph
             {
                 _lifecycle.Add((ChangeEventType.ProfileDeleted, profileId, null));
             }
+            if (neighbours.Count > 0)
+            {
+                Reresolve(neighbours, null, outcome, leavingKey: recordKey);
+            }
             return;
         }
         // The neighbourhood is gathered from this copy, which no longer lists the record.
         _readForLink[profileId] = profile;
-        Reresolve([profileId], null, outcome);
+        Reresolve([profileId], null, outcome, leavingKey: recordKey);
     }
 
     /// <summary>

@@ -236,25 +236,28 @@ internal sealed class ClusterResolver
     /// </summary>
     private static List<ResolutionLink> OrderedLinks(IReadOnlyList<ResolutionNode> nodes, IReadOnlyList<ResolutionLink> links)
     {
-        var byPair = new Dictionary<(int, int), (double Sum, ResolutionLink Strongest)>(links.Count);
+        var byPair = new Dictionary<(int, int), List<ResolutionLink>>(links.Count);
         foreach (var link in links)
         {
             var pair = link.A < link.B ? (link.A, link.B) : (link.B, link.A);
-            if (byPair.TryGetValue(pair, out var seen))
+            if (!byPair.TryGetValue(pair, out var same))
             {
-                var stronger = link.Strength > seen.Strongest.Strength
-                    || (link.Strength == seen.Strongest.Strength && string.CompareOrdinal(link.Reason, seen.Strongest.Reason) < 0);
-                byPair[pair] = (seen.Sum + link.Strength, stronger ? link : seen.Strongest);
+                same = new List<ResolutionLink>(1);
+                byPair[pair] = same;
             }
-            else
-            {
-                byPair[pair] = (link.Strength, link);
-            }
+            same.Add(link);
         }
         var ordered = new List<ResolutionLink>(byPair.Count);
-        foreach (var ((a, b), (sum, strongest)) in byPair)
+        foreach (var ((a, b), same) in byPair)
         {
-            ordered.Add(new ResolutionLink(a, b, sum, strongest.Reason));
+            // Strongest first, then by reason: the sum is added up in the same order whatever order the links came in.
+            same.Sort(static (x, y) => x.Strength != y.Strength ? y.Strength.CompareTo(x.Strength) : string.CompareOrdinal(x.Reason, y.Reason));
+            var sum = 0.0;
+            foreach (var link in same)
+            {
+                sum += link.Strength;
+            }
+            ordered.Add(new ResolutionLink(a, b, sum, same[0].Reason));
         }
         ordered.Sort((x, y) =>
         {

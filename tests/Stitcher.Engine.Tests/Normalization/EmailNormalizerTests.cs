@@ -61,6 +61,12 @@ public sealed class EmailNormalizerTests
     [InlineData("john.smith.gmail.com")]
     [InlineData("ahart@outlook.com")]
     [InlineData("ahartexample.com")]
+    [InlineData("acme.com")]
+    [InlineData("www.acme.com")]
+    [InlineData("senate.com")]
+    [InlineData("welcome.com")]
+    [InlineData("jdoerocketmail.com")]
+    [InlineData("www.yahoo.com")]
     [InlineData("not an email")]
     public void TryRepairLostAt_AnythingElse_IsNotRepaired(string raw) => Assert.False(EmailNormalizer.TryRepairLostAt(raw, out _));
 }
