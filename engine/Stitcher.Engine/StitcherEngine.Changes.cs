@@ -13,14 +13,24 @@ public sealed partial class StitcherEngine
     /// </summary>
     public async Task<bool> DeleteRecordAsync(string channel, string recordId, CancellationToken cancellationToken = default)
     {
+        // Sinks forget the record: the checkpoint keeps the store from bringing it back after a crash.
+        return await CommitChangeAsync(outcome => _graph.Delete(channel, recordId, outcome), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Makes one change to the graph outside ingest, writes it, tells the sinks and takes a checkpoint, so that what
+    /// sinks heard of survives a crash; a change that fails half way is discarded.
+    /// </summary>
+    private async Task<bool> CommitChangeAsync(Func<LinkOutcome, bool> change, CancellationToken cancellationToken)
+    {
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             _outcome.Clear();
-            bool deleted;
+            bool changed;
             try
             {
-                deleted = _graph.Delete(channel, recordId, _outcome);
+                changed = change(_outcome);
                 _graph.Flush();
             }
             catch
@@ -30,9 +40,8 @@ public sealed partial class StitcherEngine
             }
             QueueForSinks(_outcome);
             await DeliverAsync(cancellationToken).ConfigureAwait(false);
-            // Sinks have forgotten the record: the store must not bring it back after a crash.
             await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
-            return deleted;
+            return changed;
         }
         finally
         {
@@ -91,29 +100,8 @@ public sealed partial class StitcherEngine
     public async Task<bool> DecideAsync(string channelA, string recordIdA, string channelB, string recordIdB, bool samePerson,
         CancellationToken cancellationToken = default)
     {
-        await EnterAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            _outcome.Clear();
-            bool decided;
-            try
-            {
-                decided = _graph.Decide(StoreKeys.Record(channelA, recordIdA), StoreKeys.Record(channelB, recordIdB), samePerson, _outcome);
-                _graph.Flush();
-            }
-            catch
-            {
-                _graph.Discard();
-                throw;
-            }
-            QueueForSinks(_outcome);
-            await DeliverAsync(cancellationToken).ConfigureAwait(false);
-            await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
-            return decided;
-        }
-        finally
-        {
-            _gate.Release();
-        }
+        return await CommitChangeAsync(
+            outcome => _graph.Decide(StoreKeys.Record(channelA, recordIdA), StoreKeys.Record(channelB, recordIdB), samePerson, outcome),
+            cancellationToken).ConfigureAwait(false);
     }
 }
