@@ -252,8 +252,14 @@ internal sealed partial class IdentityGraph
         }
         foreach (var oldId in oldProfiles.Keys)
         {
-            if (pieceOfId.ContainsKey(oldId) || !survivorOf.TryGetValue(oldId, out var survivor))
+            if (pieceOfId.ContainsKey(oldId))
             {
+                continue;
+            }
+            if (!survivorOf.TryGetValue(oldId, out var survivor))
+            {
+                // Its only record left with a new version that went elsewhere: nothing of it remains.
+                DeleteEmptyProfile(oldId, outcome);
                 continue;
             }
             absorbed[survivor] = true;
@@ -292,6 +298,20 @@ internal sealed partial class IdentityGraph
             _readForLink.Remove(id);
             _dirtyProfiles[id] = pieces[c];
             outcome.ChangedProfiles.Add(id);
+        }
+    }
+
+    private void DeleteEmptyProfile(string profileId, LinkOutcome outcome)
+    {
+        _dirtyProfiles.Remove(profileId);
+        _readForLink.Remove(profileId);
+        _store.Delete(StoreKeys.Profile(profileId));
+        _counters.Profiles--;
+        outcome.ChangedProfiles.Remove(profileId);
+        outcome.RetiredProfiles.Add(profileId);
+        if (!_created.Remove(profileId))
+        {
+            _lifecycle.Add((ChangeEventType.ProfileDeleted, profileId, null));
         }
     }
 

@@ -121,6 +121,7 @@ internal sealed partial class IdentityGraph
     {
         _readForLink.Clear();
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
+        string? replacedProfile = null;
         if (MayBeStored(recordKey) && _store.TryRead<StoredRecord>(recordKey, out var previous))
         {
             if (RecordVersion.Compare(previous.Normalized, record.Normalized) >= 0)
@@ -129,9 +130,10 @@ internal sealed partial class IdentityGraph
                 outcome.RecordsUnchanged++;
                 return;
             }
-            // A new version replaces the old one: the old version leaves its profile (which splits if nothing else
-            // holds it together), then the new version is linked like any new record.
-            Detach(previous, outcome);
+            // A new version replaces the old one: the old version leaves its profile, and that profile is resolved
+            // again together with the new version's neighbourhood, in one pass, so that a profile the record stays in
+            // keeps its id and version instead of splitting and merging back.
+            replacedProfile = Detach(previous, outcome, resolve: false);
         }
         else
         {
@@ -244,6 +246,10 @@ internal sealed partial class IdentityGraph
         {
             AddDecidedProfiles(recordKey, _candidateIds);
         }
+        if (replacedProfile is not null && !_candidateIds.Contains(replacedProfile))
+        {
+            _candidateIds.Add(replacedProfile);
+        }
         StoredProfile? profile = null;
         if (_candidateIds.Count == 0)
         {
@@ -252,7 +258,7 @@ internal sealed partial class IdentityGraph
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
         }
-        else if (!decided && _candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
+        else if (!decided && replacedProfile is null && _candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
         {
             profile = LoadProfile(_candidateIds[0]);
             if (string.CompareOrdinal(recordKey, profile.MinRecordKey) < 0)
@@ -282,7 +288,7 @@ internal sealed partial class IdentityGraph
         {
             // Several profiles, or one the record could make incoherent or that was kept apart from others: what
             // happens depends on every link among them, not on which came first.
-            Reresolve(_candidateIds, record, outcome);
+            Reresolve(_candidateIds, record, outcome, leavingKey: replacedProfile is null ? null : recordKey);
         }
         _store.Write(recordKey, record);
         if (matchRecord is not null)
@@ -324,17 +330,26 @@ internal sealed partial class IdentityGraph
     /// resulting profile's id comes from its smallest record key, its golden values are rebuilt from its records,
     /// and its members' identifier entries and matcher entries point at it. Unrelated profiles are not touched.
     /// </summary>
-    private void Detach(StoredRecord record, LinkOutcome outcome)
+    /// <returns>
+    /// With <paramref name="resolve"/> false (a new version follows), the id of the profile the record left, kept in
+    /// memory without it for the new version's resolution to take in; null otherwise.
+    /// </returns>
+    private string? Detach(StoredRecord record, LinkOutcome outcome, bool resolve = true)
     {
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
         _matcher?.Remove(recordKey);
         var profileId = ResolveProfileId(record.ProfileId);
         if (!TryLoadProfile(profileId, out var profile))
         {
-            return;
+            return null;
         }
         profile.Members.RemoveAll(m => m.Channel == record.Channel && m.RecordId == record.RecordId);
         ReleaseIdentifiers(record, profile);
+        if (!resolve)
+        {
+            _readForLink[profileId] = profile;
+            return profileId;
+        }
         if (profile.Members.Count == 0)
         {
             // The profiles it was kept apart from lose their refusals of it, and get back identifier entries that
@@ -348,25 +363,17 @@ internal sealed partial class IdentityGraph
                     neighbours.Add(other);
                 }
             }
-            _dirtyProfiles.Remove(profileId);
-            _readForLink.Remove(profileId);
-            _store.Delete(StoreKeys.Profile(profileId));
-            _counters.Profiles--;
-            outcome.ChangedProfiles.Remove(profileId);
-            outcome.RetiredProfiles.Add(profileId);
-            if (!_created.Remove(profileId))
-            {
-                _lifecycle.Add((ChangeEventType.ProfileDeleted, profileId, null));
-            }
+            DeleteEmptyProfile(profileId, outcome);
             if (neighbours.Count > 0)
             {
                 Reresolve(neighbours, null, outcome, leavingKey: recordKey);
             }
-            return;
+            return null;
         }
         // The neighbourhood is gathered from this copy, which no longer lists the record.
         _readForLink[profileId] = profile;
         Reresolve([profileId], null, outcome, leavingKey: recordKey);
+        return null;
     }
 
     /// <summary>

@@ -44,6 +44,32 @@ public sealed class ResolutionRegressionTests : IDisposable
         Assert.DoesNotContain(engine.ExplainRecord("crm", "c2")!.Members.SelectMany(m => m.Evidence), e => e.Kind == "refused" && e.OtherRecord == "crm:c1");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UpdatedRecord_ThatStaysInItsProfile_KeepsItsIdAndRaisesItsVersionWithoutMergesOrDeletes(bool withPartner)
+    {
+        EngineFixture.WriteCrm(_temp.Path);
+        await using var engine = EngineFixture.NewEngine(_temp.Path);
+        await engine.IngestRecordAsync("crm", Crm("c1", "Anne", "Lee", "anne@example.org", "2026-01-01T00:00:00Z"));
+        if (withPartner)
+        {
+            await engine.IngestRecordAsync("crm", Crm("c2", "Anne", "Lee", "anne@example.org", "2026-01-02T00:00:00Z"));
+        }
+        var id = engine.FindProfileIdByRecord("crm", "c1")!;
+        var before = engine.ReadChanges().Last(c => c.ProfileId == id).Version;
+        var sequence = engine.ReadChanges().Max(c => c.Sequence);
+
+        // c1, the record the id derives from, comes again with a new phone.
+        await engine.IngestRecordAsync("crm", new Dictionary<string, string?>(Crm("c1", "Anne", "Lee", "anne@example.org", "2026-02-01T00:00:00Z")) { ["phone"] = "+14155550132" });
+
+        Assert.Equal(id, engine.FindProfileIdByRecord("crm", "c1"));
+        var change = Assert.Single(engine.ReadChanges(sequence));
+        Assert.Equal((Stitcher.Engine.Profiles.ChangeEventType.ProfileUpdated, id), (change.Type, change.ProfileId));
+        Assert.True(change.Version > before, $"version {before} -> {change.Version}");
+        Assert.Equal(1, engine.TotalProfiles);
+    }
+
     [Fact]
     public async Task RetiredId_PointsAtThePieceHoldingItsSmallestRemainingRecord()
     {
