@@ -17,7 +17,9 @@ public sealed record ErrorSummary(IReadOnlyList<(string Kind, long Count)> False
 /// <summary>
 /// Writes every error of a labelled run to an NDJSON file: each link that joined two people (with the evidence that
 /// made it), and each pair of one person's records left apart (with the attributes the two share exactly). Lines name
-/// records and attributes, never values. Reads the run's store, so it runs before the store is thrown away.
+/// records and attributes, never values. Reads the run's store, so it runs before the store is thrown away. An
+/// identifier link names as its other record the first record that carried the value (what the evidence keeps), which
+/// is a holder of the value in the same profile but not always the record the link was followed to.
 /// </summary>
 internal static class ErrorAnalysis
 {

@@ -14,7 +14,8 @@ namespace Stitcher.Engine.Profiles;
 internal sealed partial class IdentityGraph
 {
     // A neighbourhood this large is resolved as far as it was gathered: past it, one change would read a whole
-    // namesake chain. Reaching it means blocking or an identifier let far too much through (see the generic caps).
+    // namesake chain. Reaching it means blocking or an identifier let far too much through; what lies beyond is not
+    // resolved again, so sequence neutrality stops there.
     private const int MaxNeighbourhoodRecords = 20_000;
 
     // Up to this many holders, an identifier links every pair of them; past it, each holder to the smallest (a star),
