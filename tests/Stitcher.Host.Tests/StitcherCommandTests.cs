@@ -163,6 +163,53 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Publish_ShipsTheBundledPluginsAndThePublishedHostLoadsThem()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Stitcher.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("no Stitcher.sln above the tests");
+        }
+        // The configuration these tests were built in (bin/<Configuration>/<tfm>/), so --no-build finds its outputs.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var published = Path.Combine(_temp.Path, "published");
+        var publish = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["publish", Path.Combine(root, "engine", "Stitcher.Host", "Stitcher.Host.csproj"), "-c", configuration, "--no-build", "-o", published])
+        {
+            publish.ArgumentList.Add(arg);
+        }
+        using (var process = System.Diagnostics.Process.Start(publish)!)
+        {
+            var output = await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, output);
+        }
+        Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Csv", "Stitcher.Plugins.Csv.dll")));
+
+        // The published host, with no PluginDirectories configured, finds the CSV sink in its own plugins/.
+        var configPath = WriteConfig(Config());
+        WriteRows("a.csv", 0, 10);
+        var run = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = _temp.Path, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])[Path.Combine(published, "stitcher.dll"), "run", "--once", "--config", configPath])
+        {
+            run.ArgumentList.Add(arg);
+        }
+        using (var process = System.Diagnostics.Process.Start(run)!)
+        {
+            var errors = process.StandardError.ReadToEndAsync();
+            await process.StandardOutput.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, await errors);
+        }
+        Assert.Equal(10, CountRows(ProfilesCsv));
+    }
+
+    [Fact]
     public async Task WrongTypeOrUnknownChannel_ExitTwoNamingTheKeyWithoutAStackTrace()
     {
         var config = Config();
