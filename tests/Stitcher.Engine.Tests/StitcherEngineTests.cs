@@ -440,6 +440,19 @@ public sealed class StitcherEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task ChannelFileWithCarriageReturnOnlyLines_FailsTheFileInsteadOfLoadingNothingSilently()
+    {
+        File.WriteAllText(CrmPath, EngineFixture.CrmHeader + "\rc1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z\r");
+        await using var engine = NewEngine();
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(1, summary.FilesFailed);
+        Assert.True(summary.HasFailures);
+        Assert.Equal(0, engine.TotalRecords);
+    }
+
+    [Fact]
     public async Task EmailThatLostItsAt_IsRepairedUnverifiedAndLinks()
     {
         WriteCrm("c1,Amy,Hart,ahart@outlook.com,,2026-01-01T00:00:00Z", "c2,Amy,Hart,AHARToutlook.com,,2026-01-02T00:00:00Z");

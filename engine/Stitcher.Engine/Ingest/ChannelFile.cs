@@ -24,6 +24,36 @@ internal static class ChannelFile
 
     public static PipeReader CreatePipe(Stream stream) => PipeReader.Create(stream, s_pipeOptions);
 
+    // Enough for any header and a few rows: a file with line ends has a line feed in it.
+    private const int LineEndProbeBytes = 64 * 1024;
+
+    /// <summary>
+    /// Refuses a file whose lines end in a carriage return alone (classic Mac exports): read as lines, it is one line,
+    /// and nothing would load. Looks at the start of the file only; leaves the stream at the start.
+    /// </summary>
+    /// <exception cref="ChannelFormatException">The start of the file has carriage returns and no line feed.</exception>
+    public static async Task RefuseCrOnlyLineEndingsAsync(FileStream stream, string path, CancellationToken cancellationToken)
+    {
+        var probe = new byte[(int)Math.Min(LineEndProbeBytes, Math.Max(stream.Length, 0))];
+        var read = 0;
+        while (read < probe.Length)
+        {
+            var n = await stream.ReadAsync(probe.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            if (n == 0)
+            {
+                break;
+            }
+            read += n;
+        }
+        stream.Seek(0, SeekOrigin.Begin);
+        var start = probe.AsSpan(0, read);
+        if (start.IndexOf((byte)'\n') < 0 && start.IndexOf((byte)'\r') >= 0)
+        {
+            throw new ChannelFormatException(path, null,
+                $"Channel file '{path}' ends its lines with a carriage return alone (no line feed in its first {read:N0} bytes): convert it to LF or CRLF line endings.");
+        }
+    }
+
     public static void ValidateArguments(string path, SourcePosition resumeFrom, IRawRecordSink sink)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

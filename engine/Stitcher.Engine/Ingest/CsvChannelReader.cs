@@ -48,6 +48,7 @@ public sealed class CsvChannelReader : IChannelFileReader
         ChannelFile.ValidateArguments(path, resumeFrom, sink);
 
         await using var stream = ChannelFile.OpenRead(path);
+        await ChannelFile.RefuseCrOnlyLineEndingsAsync(stream, path, cancellationToken).ConfigureAwait(false);
         using var scanner = new CsvRowScanner(path, _mapping, _delimiter, _unquotedStops, _padding, _paddingAfterQuote);
         var pipe = ChannelFile.CreatePipe(stream);
         try

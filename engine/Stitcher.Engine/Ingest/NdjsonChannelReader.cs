@@ -27,6 +27,7 @@ public sealed class NdjsonChannelReader : IChannelFileReader
         ChannelFile.ValidateArguments(path, resumeFrom, sink);
 
         await using var stream = ChannelFile.OpenRead(path);
+        await ChannelFile.RefuseCrOnlyLineEndingsAsync(stream, path, cancellationToken).ConfigureAwait(false);
         if (resumeFrom.ByteOffset > 0)
         {
             stream.Seek(resumeFrom.ByteOffset, SeekOrigin.Begin);

@@ -196,6 +196,25 @@ public sealed class CsvChannelReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_CarriageReturnOnlyLineEndings_AreRefusedLoudlyNamingTheFile()
+    {
+        var path = Write("id,name,email\r1,Ann,ann@example.org\r2,Bob,bob@example.org\r");
+
+        var error = await Assert.ThrowsAsync<ChannelFormatException>(() => ReadAsync(path));
+
+        Assert.Equal(path, error.FilePath);
+        Assert.Contains("carriage return alone", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadAsync_CrLfLineEndings_StillRead()
+    {
+        var (sink, _) = await ReadAsync(Write("id,name,email\r\n1,Ann,ann@example.org\r\n"));
+
+        Assert.Equal("Ann", Value(Assert.Single(sink.Records), CanonicalAttribute.FullName));
+    }
+
+    [Fact]
     public async Task ReadAsync_HeaderNamesDifferInCaseAndPadding_MatchesColumns()
     {
         var path = Write(" ID ,\"Name\" ,EMAIL\r\n1,Ann,a\r\n");
