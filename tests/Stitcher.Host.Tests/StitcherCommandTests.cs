@@ -230,6 +230,14 @@ public sealed partial class StitcherCommandTests : IDisposable
         Assert.Equal(2, exitCode);
         Assert.Contains("no channel 'nope' is configured; the channels are crm", stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+
+        // A misspelt key inside a channel: the message gives its full path.
+        var nested = Config();
+        nested["Stitcher"]!["Channels"]!["crm"]!["Pathh"] = "in";
+        (exitCode, stdout, stderr) = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", WriteConfig(nested));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("unknown key Stitcher:Channels:crm:Pathh", stdout + stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serilog;
@@ -33,7 +34,7 @@ internal static class CommandHost
         }
         catch (Exception ex) when (IsConfigurationError(ex))
         {
-            Log.Fatal("Invalid configuration: {Message}", ex.Message);
+            Log.Fatal("Invalid configuration: {Message}", ConfigurationMessage(ex, config));
             return ExitCodes.InvalidConfiguration;
         }
         catch (Stitcher.Engine.Store.DataDirectoryInUseException ex)
@@ -55,6 +56,67 @@ internal static class CommandHost
         {
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The message that says what is wrong: the binder wraps the one naming the key ("… 'Pathh' … on type
+    /// ChannelOptions …") in a general one, so the inner messages are added.
+    /// </summary>
+    private static string ConfigurationMessage(Exception ex, FileInfo? config)
+    {
+        var message = ex.Message;
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (!message.Contains(inner.Message, StringComparison.Ordinal))
+            {
+                message = string.Concat(message, " ", inner.Message);
+            }
+        }
+        var paths = UnknownKeyPaths(message, config);
+        return paths.Count == 0 ? message : $"unknown key {string.Join(", ", paths)} ({message})";
+    }
+
+    /// <summary>
+    /// The full paths (<c>Stitcher:Channels:crm:Pathh</c>) of the properties the binder could not find, looked up in the
+    /// configuration as the host reads it; empty when the message names none or they cannot be found.
+    /// </summary>
+    private static List<string> UnknownKeyPaths(string message, FileInfo? config)
+    {
+        var paths = new List<string>();
+        const string Marker = "were not found on the instance of ";
+        var at = message.IndexOf(Marker, StringComparison.Ordinal);
+        var colon = at < 0 ? -1 : message.IndexOf(':', at + Marker.Length);
+        if (colon < 0)
+        {
+            return paths;
+        }
+        var names = message[(colon + 1)..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(static n => n.Trim('\'', '.', ' ')).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile(StitcherHostBuilder.ResolveConfigPath(config), optional: true, reloadOnChange: false)
+                .AddEnvironmentVariables(StitcherHostBuilder.EnvironmentPrefix)
+                .Build();
+            foreach (var (key, _) in configuration.AsEnumerable())
+            {
+                var last = key.LastIndexOf(':');
+                if (last > 0 && names.Contains(key[(last + 1)..]))
+                {
+                    paths.Add(key);
+                }
+                else if (last > 0 && key.Split(':') is var parts && parts.Length > 1 && names.Contains(parts[^2]) && !paths.Exists(p => key.StartsWith(p + ":", StringComparison.Ordinal)))
+                {
+                    // An unknown section: name it, not each key inside it.
+                    paths.Add(key[..key.LastIndexOf(':')]);
+                }
+            }
+        }
+        catch (Exception error) when (error is IOException or FormatException or InvalidDataException)
+        {
+            return [];
+        }
+        return [.. paths.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

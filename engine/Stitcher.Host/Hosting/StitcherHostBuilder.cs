@@ -73,7 +73,7 @@ internal static class StitcherHostBuilder
         }
     }
 
-    private static string ResolveConfigPath(FileInfo? configFile)
+    internal static string ResolveConfigPath(FileInfo? configFile)
     {
         if (configFile is not null)
         {
