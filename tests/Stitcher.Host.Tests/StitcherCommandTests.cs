@@ -254,6 +254,20 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Service_FatalError_ExitsNonZero()
+    {
+        var configPath = WriteConfig(Config());
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        // A name of 2 MiB in a store of 1 MiB pages: the write cannot succeed, and the service stops.
+        File.WriteAllText(Path.Combine(_temp.Path, "in", "a.csv"), "id,at,email,name\na1,2026-01-01T00:00:00Z,ann@example.org," + new string('x', 2 << 20) + "\n");
+        using var service = StitcherProcess.Start(_temp.Path, "run", "--config", configPath);
+
+        var exitCode = await service.WaitForExitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.True(exitCode == 1, $"exit {exitCode}: {service.StandardError}");
+    }
+
+    [Fact]
     public async Task SecondProcessOnOneDataDirectory_StopsAtOnceNamingTheHolderAndLeavesTheStoreAlone()
     {
         var configPath = WriteConfig(Config());

@@ -13,7 +13,10 @@ internal static class RunCommand
             if (!once)
             {
                 await host.RunAsync(token).ConfigureAwait(false);
-                return ExitCodes.Success;
+                // The host stops when the service fails, and returns as from a normal stop: the exit code must say
+                // which, or a supervisor's Restart=on-failure never fires.
+                var service = host.Services.GetServices<IHostedService>().OfType<Hosting.StitcherHostedService>().Single();
+                return service.ExecuteTask is { IsFaulted: true } ? ExitCodes.Failed : ExitCodes.Success;
             }
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
