@@ -12,10 +12,11 @@ internal static class RunCommand
         {
             if (!once)
             {
-                await host.RunAsync(token).ConfigureAwait(false);
-                // The host stops when the service fails, and returns as from a normal stop: the exit code must say
-                // which, or a supervisor's Restart=on-failure never fires.
+                // Taken before running: RunAsync disposes the host's services when it returns.
                 var service = host.Services.GetServices<IHostedService>().OfType<Hosting.StitcherHostedService>().Single();
+                await host.RunAsync(token).ConfigureAwait(false);
+                // A host may stop for a failed service as for a normal stop: the exit code must say which, or a
+                // supervisor's Restart=on-failure never fires.
                 return service.ExecuteTask is { IsFaulted: true } ? ExitCodes.Failed : ExitCodes.Success;
             }
             await host.StartAsync(token).ConfigureAwait(false);
