@@ -101,14 +101,19 @@ internal static class CommandHost
             foreach (var (key, _) in configuration.AsEnumerable())
             {
                 var last = key.LastIndexOf(':');
-                if (last > 0 && names.Contains(key[(last + 1)..]))
+                if (last <= 0)
+                {
+                    continue;
+                }
+                var parent = key[..last];
+                if (names.Contains(key[(last + 1)..]))
                 {
                     paths.Add(key);
                 }
-                else if (last > 0 && key.Split(':') is var parts && parts.Length > 1 && names.Contains(parts[^2]) && !paths.Exists(p => key.StartsWith(p + ":", StringComparison.Ordinal)))
+                else if (names.Contains(parent[(parent.LastIndexOf(':') + 1)..]))
                 {
                     // An unknown section: name it, not each key inside it.
-                    paths.Add(key[..key.LastIndexOf(':')]);
+                    paths.Add(parent);
                 }
             }
         }
