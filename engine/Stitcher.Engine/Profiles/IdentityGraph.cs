@@ -268,7 +268,8 @@ internal sealed partial class IdentityGraph
         }
         if (profile is not null)
         {
-            profile.Coherence = CoherenceWith(profile, record);
+            // A new profile, or one the record joins directly, which JoinsDirectly found coherent with it.
+            profile.Coherence = ProfileCoherence.Coherent;
             record.ProfileId = profile.Id;
             profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
             _survivorship.Apply(profile, record, channelPriority);
