@@ -35,11 +35,19 @@ internal sealed partial class IdentityGraph
         }
         var matches = new List<MatchEvidence>();
         var outcome = new LinkOutcome();
+        // Profiles grouped as the new evidence is found, so that each group can be resolved on its own.
+        var groups = new ProfileGroups();
         foreach (var key in keys)
         {
             if (!_store.TryRead<StoredRecord>(key, out var record))
             {
                 continue;
+            }
+            var profile = ResolveProfileId(record.ProfileId);
+            groups.Add(profile);
+            foreach (var decision in DecisionsOf(key))
+            {
+                groups.Union(profile, ProfileOfRecord(decision.OtherRecord));
             }
             matches.Clear();
             _matcher.FindMatches(_matcher.Prepare(key, record.Normalized), matches);
@@ -50,15 +58,20 @@ internal sealed partial class IdentityGraph
             {
                 if (string.CompareOrdinal(match.OtherRecord, key) < 0)
                 {
+                    var other = ProfileOfRecord(match.OtherRecord);
                     record.Evidence.Add(new StoredEvidence
                     {
                         Kind = match.Kind,
                         OtherRecord = match.OtherRecord,
-                        OtherProfile = ProfileOfRecord(match.OtherRecord),
+                        OtherProfile = other,
                         Probability = match.Probability,
                         Levels = match.Levels,
                         Reason = match.Reason,
                     });
+                    if (match.Kind == StoredEvidence.Probabilistic)
+                    {
+                        groups.Union(profile, other);
+                    }
                 }
             }
             _store.Write(key, record);
@@ -66,7 +79,15 @@ internal sealed partial class IdentityGraph
         // A pair in the review band is found from both sides; both give the same document (ReviewPair keys by the smaller record).
         var done = 0L;
         var sinceFlush = 0;
-        foreach (var group in Neighbourhoods(keys))
+        // Refused links tie profiles too: a refusal can turn into a link once the evidence around it changed.
+        _store.ScanPrefix<StoredProfile>(StoreKeys.ProfilePrefix, (_, stored) =>
+        {
+            foreach (var refusal in stored.Refusals)
+            {
+                groups.Union(stored.Id, ProfileOfRecord(refusal.OtherRecord));
+            }
+        });
+        foreach (var group in groups.Groups())
         {
             _readForLink.Clear();
             Reresolve(group, null, outcome);
@@ -90,83 +111,66 @@ internal sealed partial class IdentityGraph
     }
 
     /// <summary>
-    /// The profiles of the store, grouped so that every link between records of two profiles (match evidence, refused
-    /// links, reviewer decisions) lies inside one group: each group can be resolved on its own.
+    /// Profile ids grouped so that every link between records of two profiles (match evidence, refused links, reviewer
+    /// decisions) lies inside one group: each group can be resolved on its own. Union–find over the ids.
     /// </summary>
-    private List<List<string>> Neighbourhoods(List<string> recordKeys)
+    private sealed class ProfileGroups
     {
-        var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        var parent = new List<int>();
-        int Id(string profile)
-        {
-            if (!index.TryGetValue(profile, out var i))
-            {
-                i = parent.Count;
-                index[profile] = i;
-                parent.Add(i);
-            }
-            return i;
-        }
-        int Find(int x)
-        {
-            while (parent[x] != x)
-            {
-                parent[x] = parent[parent[x]];
-                x = parent[x];
-            }
-            return x;
-        }
-        void Union(string a, string b)
+        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+        private readonly List<int> _parent = [];
+
+        public void Add(string profile) => Id(profile);
+
+        public void Union(string a, string b)
         {
             if (a.Length > 0 && b.Length > 0)
             {
-                parent[Find(Id(a))] = Find(Id(b));
+                _parent[Find(Id(a))] = Find(Id(b));
             }
         }
-        foreach (var key in recordKeys)
+
+        /// <summary>The groups, each sorted, by their smallest id.</summary>
+        public List<List<string>> Groups()
         {
-            if (!_store.TryRead<StoredRecord>(key, out var record))
+            var byRoot = new Dictionary<int, List<string>>();
+            foreach (var (profile, i) in _index)
             {
-                continue;
-            }
-            var profile = ResolveProfileId(record.ProfileId);
-            Id(profile);
-            foreach (var evidence in record.Evidence)
-            {
-                if (evidence.Kind == StoredEvidence.Probabilistic && evidence.OtherRecord is not null)
+                var root = Find(i);
+                if (!byRoot.TryGetValue(root, out var group))
                 {
-                    Union(profile, ProfileOfRecord(evidence.OtherRecord));
+                    group = [];
+                    byRoot[root] = group;
                 }
+                group.Add(profile);
             }
-            foreach (var decision in DecisionsOf(key))
+            var result = new List<List<string>>(byRoot.Values);
+            foreach (var group in result)
             {
-                Union(profile, ProfileOfRecord(decision.OtherRecord));
+                group.Sort(StringComparer.Ordinal);
             }
+            result.Sort(static (a, b) => string.CompareOrdinal(a[0], b[0]));
+            return result;
         }
-        _store.ScanPrefix<StoredProfile>(StoreKeys.ProfilePrefix, (_, profile) =>
+
+        private int Id(string profile)
         {
-            foreach (var refusal in profile.Refusals)
+            if (!_index.TryGetValue(profile, out var i))
             {
-                Union(profile.Id, ProfileOfRecord(refusal.OtherRecord));
+                i = _parent.Count;
+                _index[profile] = i;
+                _parent.Add(i);
             }
-        });
-        var groups = new Dictionary<int, List<string>>();
-        foreach (var (profile, i) in index)
+            return i;
+        }
+
+        private int Find(int x)
         {
-            var root = Find(i);
-            if (!groups.TryGetValue(root, out var group))
+            while (_parent[x] != x)
             {
-                group = [];
-                groups[root] = group;
+                _parent[x] = _parent[_parent[x]];
+                x = _parent[x];
             }
-            group.Add(profile);
+            return x;
         }
-        var result = new List<List<string>>(groups.Values);
-        foreach (var group in result)
-        {
-            group.Sort(StringComparer.Ordinal);
-        }
-        result.Sort(static (a, b) => string.CompareOrdinal(a[0], b[0]));
-        return result;
     }
 }
