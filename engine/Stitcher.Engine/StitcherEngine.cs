@@ -228,7 +228,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         var matcher = new ProbabilisticMatcher(MatchModel.Load(path), options.Matching.MaxBlockSize, options.Matching.LinkThreshold, options.Matching.ReviewThreshold,
             options.Matching.MaxCandidates);
         store.ScanPrefix<StoredRecord>(StoreKeys.RecordPrefix, (key, record) => matcher.Add(matcher.Prepare(key, record.Normalized)));
-        Log.MatcherReady(loggerFactory.CreateLogger<StitcherEngine>(), path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        var logger = loggerFactory.CreateLogger<StitcherEngine>();
+        Log.MatcherReady(logger, path, matcher.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (!matcher.BlocksByEstimates)
+        {
+            Log.ModelWithoutBlockSizes(logger, path);
+        }
         return matcher;
     }
 
@@ -284,6 +289,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(108, LogLevel.Information, "Probabilistic matching with model {ModelPath}: {Records} stored records indexed in {ElapsedMs:F0} ms")]
         public static partial void MatcherReady(ILogger logger, string modelPath, int records, double elapsedMs);
+
+        [LoggerMessage(110, LogLevel.Warning, "Model {ModelPath} has no block sizes of this build's blocking keys: which pairs are compared depends on arrival order until it is trained again (stitcher train)")]
+        public static partial void ModelWithoutBlockSizes(ILogger logger, string modelPath);
 
         [LoggerMessage(109, LogLevel.Error, "Channel {Channel}: a batch of {File} failed; the engine stops without checkpointing it")]
         public static partial void BatchFailed(ILogger logger, string channel, string file, Exception exception);

@@ -10,27 +10,40 @@ namespace Stitcher.Engine.Matching;
 /// household's postcode and initial) stops producing candidates and is counted as oversized.
 /// </summary>
 /// <remarks>
-/// A record's blocks are scanned most selective first, and a block is skipped when it would take the record past
-/// <see cref="MaxCandidates"/> comparisons. So a record is compared with the few records sharing its email, phone
-/// or birth date and name before the hundreds that share only a common name: what the common name alone could add
-/// is weak evidence that the model cannot link on, and the budget keeps the cost per record flat as the store
-/// grows from thousands to millions of records, where such blocks grow with it.
+/// <para>A record takes its blocks most selective first, within <see cref="MaxCandidates"/> comparisons. So a record is
+/// compared with the few records sharing its email, phone or birth date and name before the hundreds that share only a
+/// common name: what the common name alone could add is weak evidence that the model cannot link on, and the budget
+/// keeps the cost per record flat as the store grows from thousands to millions of records.</para>
+/// <para>With <see cref="BlockSizeEstimates"/> (a trained model has them) the budget spends the estimated sizes, so a
+/// record's choice depends only on the record, and a pair is compared when either of its records chose a key they
+/// share: the same pairs in any arrival order. A key estimated past the budget is chosen by no one and not indexed at
+/// all. Each chosen key is also indexed under a second key (<see cref="Chosen"/>): a record that did not choose a
+/// shared key still meets, there, the earlier records that did. Without estimates the budget spends the blocks' sizes
+/// at the moment the record arrives, which depends on what arrived before it.</para>
 /// </remarks>
 internal sealed class CandidateIndex
 {
     public const int DefaultMaxBlockSize = 1000;
     public const int DefaultMaxCandidates = 64;
 
+    // Marks the second key under which a record that chose a key is indexed.
+    private const ulong ChosenSalt = 0x5DEECE66D1CE4E5BUL;
+
     private readonly BlockTable _blocks = new();
+    private readonly BlockSizeEstimates? _estimates;
     private MatchRecord[] _records = new MatchRecord[1024];
     private int _count;
     private long _blocksOverBudget;
 
-    public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates)
+    public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates, BlockSizeEstimates? estimates = null)
     {
         MaxBlockSize = maxBlockSize;
         MaxCandidates = maxCandidates;
+        _estimates = estimates is { IsCurrent: true } ? estimates : null;
     }
+
+    /// <summary>Whether the budget spends estimated block sizes (order-free) rather than the sizes found on arrival.</summary>
+    public bool UsesEstimates => _estimates is not null;
 
     public int MaxBlockSize { get; }
 
@@ -107,15 +120,77 @@ internal sealed class CandidateIndex
         }
         _records[position] = record;
         Volatile.Write(ref _count, position + 1);
+        if (_estimates is null)
+        {
+            for (var k = 0; k < keys.Length; k++)
+            {
+                AddToBlock(keys[k], position);
+            }
+            return position;
+        }
+        var (indexed, chosen) = Choose(keys);
         for (var k = 0; k < keys.Length; k++)
         {
-            var (size, added) = _blocks.Add(keys[k], position, MaxBlockSize);
-            if (added && size == MaxBlockSize)
+            if ((indexed & (1 << k)) != 0)
             {
-                OversizedBlocks++;
+                AddToBlock(keys[k], position);
+            }
+            if ((chosen & (1 << k)) != 0)
+            {
+                AddToBlock(Chosen(keys[k]), position);
             }
         }
         return position;
+    }
+
+    private void AddToBlock(ulong key, int position)
+    {
+        var (size, added) = _blocks.Add(key, position, MaxBlockSize);
+        if (added && size == MaxBlockSize)
+        {
+            OversizedBlocks++;
+        }
+    }
+
+    /// <summary>The key under which the records that chose <paramref name="key"/> are indexed a second time.</summary>
+    private static ulong Chosen(ulong key) => key ^ ChosenSalt;
+
+    /// <summary>
+    /// Which of a record's keys are indexed (estimated within the budget) and which it chooses (bits by position in
+    /// <paramref name="keys"/>): keys by estimated size, then by key, taken while their estimated comparisons fit
+    /// <see cref="MaxCandidates"/>. A function of the keys alone.
+    /// </summary>
+    private (int Indexed, int Chosen) Choose(ReadOnlySpan<ulong> keys)
+    {
+        Span<(int Cost, ulong Key, int Index)> order = stackalloc (int, ulong, int)[Blocking.MaxKeys];
+        var count = 0;
+        var indexed = 0;
+        for (var k = 0; k < keys.Length; k++)
+        {
+            // The other records expected in the block.
+            var cost = _estimates![keys[k]] - 1;
+            if (cost > MaxCandidates)
+            {
+                continue;
+            }
+            indexed |= 1 << k;
+            var entry = (cost, keys[k], k);
+            var at = count++;
+            while (at > 0 && (order[at - 1].Cost > cost || (order[at - 1].Cost == cost && order[at - 1].Key > keys[k])))
+            {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = entry;
+        }
+        var budget = MaxCandidates;
+        var chosen = 0;
+        for (var i = 0; i < count && order[i].Cost <= budget; i++)
+        {
+            budget -= order[i].Cost;
+            chosen |= 1 << order[i].Index;
+        }
+        return (indexed, chosen);
     }
 
     /// <summary>The record at <paramref name="position"/> was replaced or deleted: its blocks no longer hold it.</summary>
@@ -123,9 +198,25 @@ internal sealed class CandidateIndex
     {
         Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
         var count = Blocking.Keys(_records[position], keys);
+        if (_estimates is null)
+        {
+            for (var k = 0; k < count; k++)
+            {
+                _blocks.Remove(keys[k], position, MaxBlockSize);
+            }
+            return;
+        }
+        var (indexed, chosen) = Choose(keys[..count]);
         for (var k = 0; k < count; k++)
         {
-            _blocks.Remove(keys[k], position, MaxBlockSize);
+            if ((indexed & (1 << k)) != 0)
+            {
+                _blocks.Remove(keys[k], position, MaxBlockSize);
+            }
+            if ((chosen & (1 << k)) != 0)
+            {
+                _blocks.Remove(Chosen(keys[k]), position, MaxBlockSize);
+            }
         }
     }
 
@@ -146,6 +237,11 @@ internal sealed class CandidateIndex
     public void Candidates(ReadOnlySpan<ulong> keys, List<int> candidates, bool countSkipped = true)
     {
         candidates.Clear();
+        if (_estimates is not null)
+        {
+            ChosenCandidates(keys, candidates, countSkipped);
+            return;
+        }
         var found = new FoundBlocks();
         var blocks = 0;
         for (var k = 0; k < keys.Length; k++)
@@ -183,19 +279,60 @@ internal sealed class CandidateIndex
         }
         if (scanned > 1)
         {
-            // Records sharing several keys appear once.
-            var span = CollectionsMarshal.AsSpan(candidates);
-            span.Sort();
-            var kept = 0;
-            for (var i = 0; i < span.Length; i++)
-            {
-                if (kept == 0 || span[i] != span[kept - 1])
-                {
-                    span[kept++] = span[i];
-                }
-            }
-            candidates.RemoveRange(kept, span.Length - kept);
+            Distinct(candidates);
         }
+    }
+
+    /// <summary>
+    /// Candidates by the estimates: all records of each key this record chose, and of each other indexed key the
+    /// records that chose it.
+    /// </summary>
+    private void ChosenCandidates(ReadOnlySpan<ulong> keys, List<int> candidates, bool countSkipped)
+    {
+        var (indexed, chosen) = Choose(keys);
+        var scanned = 0;
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if ((indexed & (1 << k)) == 0)
+            {
+                continue;
+            }
+            var postings = _blocks.Get((chosen & (1 << k)) != 0 ? keys[k] : Chosen(keys[k]));
+            if (postings.Count == 0 || postings.Count >= MaxBlockSize)
+            {
+                continue;
+            }
+            postings.AddTo(candidates);
+            scanned++;
+        }
+        if (countSkipped)
+        {
+            var skipped = keys.Length - System.Numerics.BitOperations.PopCount((uint)chosen);
+            if (skipped > 0)
+            {
+                Interlocked.Add(ref _blocksOverBudget, skipped);
+            }
+        }
+        if (scanned > 1)
+        {
+            Distinct(candidates);
+        }
+    }
+
+    /// <summary>Sorts and removes repeats: records sharing several keys appear once.</summary>
+    private static void Distinct(List<int> candidates)
+    {
+        var span = CollectionsMarshal.AsSpan(candidates);
+        span.Sort();
+        var kept = 0;
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (kept == 0 || span[i] != span[kept - 1])
+            {
+                span[kept++] = span[i];
+            }
+        }
+        candidates.RemoveRange(kept, span.Length - kept);
     }
 
     /// <summary>Room for one record's blocks, on the stack.</summary>
@@ -207,9 +344,9 @@ internal sealed class CandidateIndex
 
     /// <summary>Visits every candidate pair of <paramref name="records"/> once, as an online run would meet them.</summary>
     public static long ForEachCandidatePair(IReadOnlyList<MatchRecord> records, Action<MatchRecord, MatchRecord> visit,
-        int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates)
+        int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates, BlockSizeEstimates? estimates = null)
     {
-        var index = new CandidateIndex(maxBlockSize, maxCandidates);
+        var index = new CandidateIndex(maxBlockSize, maxCandidates, estimates);
         var candidates = new List<int>();
         long pairs = 0;
         foreach (var record in records)

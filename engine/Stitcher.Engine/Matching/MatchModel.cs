@@ -53,6 +53,12 @@ public sealed class MatchModel
     /// <summary>Identifier values many people share (placeholders, household landlines), by field: never evidence.</summary>
     public Dictionary<string, List<string>>? SharedValues { get; set; }
 
+    /// <summary>
+    /// Expected records per common blocking key, from training; the candidate budget spends them (see
+    /// <see cref="CandidateIndex"/>). A model without them (trained before they existed) blocks by arrival order.
+    /// </summary>
+    public BlockSizeEstimates? BlockSizes { get; set; }
+
     /// <summary>The shared values as a lookup.</summary>
     [JsonIgnore]
     public SharedValues Shared => _shared ??= Matching.SharedValues.FromDictionary(SharedValues);
@@ -67,15 +73,22 @@ public sealed class MatchModel
     public double Weight(MatchField field, ComparisonLevel level) => Weights()[((int)field * LevelCount) + (int)level];
 
     /// <summary>Total match weight of a comparison vector, with term-frequency adjustments for exact name matches.</summary>
-    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) => Score(levels, open: 0, NameAdjustments(levels, a));
+    internal double Score(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a, MatchRecord b) => Score(levels, open: 0, NameAdjustments(levels, a, b));
 
     /// <summary>
     /// The term-frequency adjustments a pair's score adds for its exact surname and exact given name (0 for a name that
-    /// is not exact), taken once per pair: each is a table look-up and a logarithm.
+    /// is not exact), taken once per pair. Names can agree exactly in two spellings (민준 and Minjun) whose frequencies
+    /// differ: the more common one counts, so that a pair scores the same whichever of its records came later.
     /// </summary>
-    internal (double Surname, double GivenName) NameAdjustments(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a) =>
-        (levels[(int)MatchField.Surname] == ComparisonLevel.Exact ? TermFrequencyAdjustment(MatchField.Surname, a.Surname) : 0,
-            levels[(int)MatchField.GivenName] == ComparisonLevel.Exact ? TermFrequencyAdjustment(MatchField.GivenName, a.GivenName) : 0);
+    internal (double Surname, double GivenName) NameAdjustments(ReadOnlySpan<ComparisonLevel> levels, MatchRecord a, MatchRecord b) =>
+        (levels[(int)MatchField.Surname] == ComparisonLevel.Exact ? PairAdjustment(MatchField.Surname, a.Surname, b.Surname) : 0,
+            levels[(int)MatchField.GivenName] == ComparisonLevel.Exact ? PairAdjustment(MatchField.GivenName, a.GivenName, b.GivenName) : 0);
+
+    private double PairAdjustment(MatchField field, string? a, string? b)
+    {
+        var left = TermFrequencyAdjustment(field, a);
+        return string.Equals(a, b, StringComparison.Ordinal) ? left : Math.Min(left, TermFrequencyAdjustment(field, b));
+    }
 
     /// <summary>
     /// The score with <paramref name="names"/> (<see cref="NameAdjustments"/> of these levels) and the fields in
@@ -128,6 +141,7 @@ public sealed class MatchModel
         {
             throw new InvalidDataException($"Model file '{path}': prior must be between 0 and 1.");
         }
+        BlockSizes?.Validate(path);
     }
 
     private double TermFrequencyAdjustment(MatchField field, string? value)

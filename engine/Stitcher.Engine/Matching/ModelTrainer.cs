@@ -24,10 +24,11 @@ internal static class ModelTrainer
     /// <summary>
     /// Estimates the model; candidate pairs are those the engine would score with the same block limits. The result
     /// depends on the order of <paramref name="records"/> (random pairs are drawn by position, block limits apply in
-    /// arrival order): callers hand them over in <see cref="ModelTraining.CanonicalOrder"/>.
+    /// arrival order): callers hand them over in <see cref="ModelTraining.CanonicalOrder"/>. <c>scale</c> is how many
+    /// records of the data the model is for each of <paramref name="records"/> stands for (they may be a sample).
     /// </summary>
     public static MatchModel Train(IReadOnlyList<MatchRecord> records, out TrainingTimings timings, int seed = 20261125, int randomPairs = DefaultRandomPairs,
-        int maxBlockSize = CandidateIndex.DefaultMaxBlockSize, int maxCandidates = CandidateIndex.DefaultMaxCandidates)
+        int maxBlockSize = CandidateIndex.DefaultMaxBlockSize, int maxCandidates = CandidateIndex.DefaultMaxCandidates, double scale = 1)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         ArgumentOutOfRangeException.ThrowIfLessThan(records.Count, 2, nameof(records));
@@ -58,14 +59,18 @@ internal static class ModelTrainer
 
         var randomTime = clock.Elapsed;
         clock.Restart();
-        // Candidate pairs, as distinct comparison vectors with counts.
-        var patterns = CountCandidatePatterns(records, maxBlockSize, maxCandidates, out var candidatePairs);
+        // Candidate pairs, as distinct comparison vectors with counts, chosen as linking will choose them: by the block
+        // sizes expected in the whole data. Keys estimated below what twelve keys could spend of the budget never
+        // change a choice, and are not kept.
+        var blockSizes = BlockSizeEstimates.Count(records, scale, Math.Max(2, maxCandidates / Blocking.MaxKeys));
+        var patterns = CountCandidatePatterns(records, maxBlockSize, maxCandidates, out var candidatePairs, blockSizes);
 
         var model = new MatchModel
         {
             TrainingRecords = records.Count,
             CandidatePairs = candidatePairs,
             RandomPairs = sampled,
+            BlockSizes = blockSizes,
         };
         var randomU = new double[MatchRecord.FieldCount][];
         var u = new double[MatchRecord.FieldCount][];
@@ -340,7 +345,8 @@ internal static class ModelTrainer
     /// are is found in record order (each record against the ones before it); comparing them, most of the cost, runs
     /// on all cores, a million pairs at a time. Only counts are kept, so the order pairs are compared in does not matter.
     /// </summary>
-    internal static Dictionary<ulong, long> CountCandidatePatterns(IReadOnlyList<MatchRecord> records, int maxBlockSize, int maxCandidates, out long candidatePairs)
+    internal static Dictionary<ulong, long> CountCandidatePatterns(IReadOnlyList<MatchRecord> records, int maxBlockSize, int maxCandidates, out long candidatePairs,
+        BlockSizeEstimates? blockSizes = null)
     {
         const int PairsPerRound = 1 << 20;
         var patterns = new Dictionary<ulong, long>();
@@ -353,7 +359,7 @@ internal static class ModelTrainer
                 CountPatterns(pairs, patterns);
                 pairs.Clear();
             }
-        }, maxBlockSize, maxCandidates);
+        }, maxBlockSize, maxCandidates, blockSizes);
         CountPatterns(pairs, patterns);
         return patterns;
     }

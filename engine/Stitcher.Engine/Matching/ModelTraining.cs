@@ -56,7 +56,8 @@ public static class ModelTraining
             ? records.Records.GetRange(0, options.Matching.TrainingSampleRecords)
             : records.Records;
         var model = ModelTrainer.Train(sample, out var timings,
-            maxBlockSize: options.Matching.MaxBlockSize, maxCandidates: options.Matching.MaxCandidates);
+            maxBlockSize: options.Matching.MaxBlockSize, maxCandidates: options.Matching.MaxCandidates,
+            scale: (double)records.Records.Count / sample.Count);
         model.SharedValues = records.Shared.ToDictionary();
         var path = StitcherEngine.ModelPath(options);
         model.Save(path);

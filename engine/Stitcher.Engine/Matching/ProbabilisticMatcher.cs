@@ -34,7 +34,7 @@ internal sealed class ProbabilisticMatcher
         int maxCandidates = CandidateIndex.DefaultMaxCandidates)
     {
         _model = model;
-        _index = new CandidateIndex(maxBlockSize, maxCandidates);
+        _index = new CandidateIndex(maxBlockSize, maxCandidates, model.BlockSizes);
         LinkThreshold = linkThreshold ?? model.LinkThreshold;
         ReviewThreshold = Math.Min(reviewThreshold ?? model.ReviewThreshold, LinkThreshold);
         // Compare weights, not probabilities: no exponent per pair.
@@ -55,6 +55,9 @@ internal sealed class ProbabilisticMatcher
     public long PairsForReview { get; private set; }
     public int OversizedBlocks => _index.OversizedBlocks;
     public long BlocksOverBudget => _index.BlocksOverBudget;
+
+    /// <summary>Whether blocks are chosen by the model's estimated sizes (order-free) or by their sizes on arrival.</summary>
+    public bool BlocksByEstimates => _index.UsesEstimates;
     public int Count => _positionByKey.Count;
 
     /// <summary>Whether a record is indexed under <paramref name="recordKey"/>.</summary>
@@ -270,7 +273,7 @@ internal sealed class ProbabilisticMatcher
     {
         var open = comparer.CompareCheap(candidate, record, levels);
         // The names are compared by now, so their term-frequency adjustments are known: taken once for every bound.
-        var names = _model.NameAdjustments(levels, record);
+        var names = _model.NameAdjustments(levels, candidate, record);
         while (open != 0)
         {
             // The bound adds the same terms in the same order as the score, the open ones no smaller: floating-point

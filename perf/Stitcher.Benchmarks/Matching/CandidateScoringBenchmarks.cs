@@ -72,7 +72,7 @@ public class CandidateScoringBenchmarks
         for (var p = 0; p < Pairs; p++)
         {
             _comparer.Compare(_left[p], _right[p], levels);
-            total += _model.Score(levels, _right[p]);
+            total += _model.Score(levels, _left[p], _right[p]);
         }
         return total;
     }

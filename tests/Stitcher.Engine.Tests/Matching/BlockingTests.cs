@@ -99,6 +99,105 @@ public sealed class BlockingTests
     }
 
     [Fact]
+    public void Candidates_WithEstimates_TheSamePairsInEveryArrivalOrder()
+    {
+        // Dense namesakes: three names, few birth dates and postcodes, so that every record has more candidates than
+        // the budget and which blocks it takes decides which pairs are compared.
+        var records = Namesakes(120);
+        var estimates = BlockSizeEstimates.Count(records, scale: 1, minStored: 2);
+        var byEstimates = new HashSet<string>();
+        var byArrival = new HashSet<string>();
+        for (var permutation = 0; permutation < 20; permutation++)
+        {
+            var shuffled = records.ToArray();
+            new Random(permutation).Shuffle(shuffled);
+            byEstimates.Add(PairSet(shuffled, estimates));
+            byArrival.Add(PairSet(shuffled, estimates: null));
+        }
+
+        Assert.Single(byEstimates);
+        // Without estimates the budget spends the sizes found on arrival: the same records give other pairs.
+        Assert.True(byArrival.Count > 1);
+    }
+
+    [Fact]
+    public void Candidates_WithEstimates_ARecordThatSkippedASharedKeyStillMeetsOneThatChoseIt()
+    {
+        // Six namesakes with birth dates of their own, and a seventh record with the name and the first one's birth
+        // date. The name key is estimated at 7 records (6 comparisons). The first and the seventh spend 4 of their
+        // budget of 6 on the four date keys they share, so neither takes the name key; the five others take it.
+        var records = new List<MatchRecord>();
+        for (var i = 0; i < 6; i++)
+        {
+            records.Add(Record("n" + i, $"minjun,kim,{1960 + i}-0{1 + i}-1{i},{2000 + i}"));
+        }
+        var late = Record("x", "minjun,kim,1960-01-10,9999");
+        records.Add(late);
+        var estimates = BlockSizeEstimates.Count(records, scale: 1, minStored: 2);
+        var index = new CandidateIndex(maxCandidates: 6, estimates: estimates);
+        for (var i = 0; i < 6; i++)
+        {
+            index.Add(records[i]);
+        }
+        var candidates = new List<int>();
+
+        index.Candidates(late, candidates);
+
+        // n0 through the date keys, n1–n5 through the name key they chose, though the late record did not choose it.
+        Assert.Equal([0, 1, 2, 3, 4, 5], candidates);
+    }
+
+    [Fact]
+    public void Estimates_PackedAndRead_GiveTheSameSizes()
+    {
+        var records = Namesakes(60);
+        var counted = BlockSizeEstimates.Count(records, scale: 4, minStored: 2);
+        var read = new BlockSizeEstimates { Scale = counted.Scale, MinStored = counted.MinStored, Keys = counted.Keys, Packed = counted.Packed };
+        Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
+        var checkedKeys = 0;
+
+        foreach (var record in records)
+        {
+            var count = Blocking.Keys(record, keys);
+            for (var k = 0; k < count; k++)
+            {
+                Assert.Equal(counted[keys[k]], read[keys[k]]);
+                checkedKeys++;
+            }
+        }
+
+        Assert.True(counted.Keys > 0);
+        Assert.True(checkedKeys > counted.Keys);
+        // Scaled: each key of the 60 records stands for four times as many.
+        var unscaled = BlockSizeEstimates.Count(records, scale: 1, minStored: 2);
+        var count0 = Blocking.Keys(records[0], keys);
+        for (var k = 0; k < count0; k++)
+        {
+            Assert.Equal(unscaled[keys[k]] == 1 ? 1 : unscaled[keys[k]] * 4, counted[keys[k]]);
+        }
+    }
+
+    private static List<MatchRecord> Namesakes(int count)
+    {
+        string[] given = ["minjun", "seoyeon", "jiho"];
+        var records = new List<MatchRecord>();
+        for (var i = 0; i < count; i++)
+        {
+            records.Add(Record("r" + i, $"{given[i % 3]},kim,19{70 + (i % 7)}-0{1 + (i % 5)}-1{i % 4},{4000 + (i % 6)}"));
+        }
+        return records;
+    }
+
+    private static string PairSet(IReadOnlyList<MatchRecord> records, BlockSizeEstimates? estimates)
+    {
+        var pairs = new List<string>();
+        CandidateIndex.ForEachCandidatePair(records, (a, b) =>
+            pairs.Add(string.CompareOrdinal(a.Key, b.Key) < 0 ? a.Key + "-" + b.Key : b.Key + "-" + a.Key), maxCandidates: 8, estimates: estimates);
+        pairs.Sort(StringComparer.Ordinal);
+        return string.Join(',', pairs);
+    }
+
+    [Fact]
     public void PrefetchAhead_AnyPositionsAndStep_ReadsNothingOutOfRange()
     {
         var index = new CandidateIndex();

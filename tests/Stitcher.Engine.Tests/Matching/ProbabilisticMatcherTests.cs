@@ -85,7 +85,7 @@ public sealed class ProbabilisticMatcherTests
         CandidateIndex.ForEachCandidatePair([.. records.Select(r => MatchRecord.From(r.Key, r.Values))], (earlier, later) =>
         {
             comparer.Compare(earlier, later, levels);
-            if (model.Score(levels, later) >= reviewWeight)
+            if (model.Score(levels, earlier, later) >= reviewWeight)
             {
                 expected.Add($"{earlier.Key}>{later.Key}:{string.Concat(levels.Select(l => (int)l))}");
             }

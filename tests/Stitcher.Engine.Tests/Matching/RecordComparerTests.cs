@@ -102,6 +102,50 @@ public sealed class RecordComparerTests
     }
 
     [Fact]
+    public void CompareAndScore_EitherRecordFirst_TheSameLevelsAndWeight()
+    {
+        // A pair is scored when its later record arrives: which one that is must not change the outcome. Names in
+        // Hangul and romanized, full names only, typo'd emails, phones in two formats, streets with other numbers.
+        var records = new List<(string Key, string?[] Values)>();
+        var random = new Random(5);
+        string?[] given = [null, "민준", "minjun", "min jun", "서연", "seoyeon", "ann", "anne"];
+        string?[] surnames = [null, "김", "kim", "gim", "lee", "이", "smith"];
+        string?[] full = [null, "김민준", "minjun kim", "kim, minjun", "이서연"];
+        string?[] emails = [null, "minjun.kim@naver.com", "minjunkim@naver.com", "minjun.kim@navre.com", "ann@example.com"];
+        string?[] phones = [null, "+821012345678", "+821012345679", "+14155550123"];
+        string?[] streets = [null, "12 high street", "21 high street", "종로구 올림픽로 183", "종로구 올림픽로 18"];
+        for (var i = 0; i < 300; i++)
+        {
+            var values = new string?[CanonicalAttributes.Count];
+            values[(int)CanonicalAttribute.GivenName] = given[random.Next(given.Length)];
+            values[(int)CanonicalAttribute.Surname] = surnames[random.Next(surnames.Length)];
+            values[(int)CanonicalAttribute.FullName] = full[random.Next(full.Length)];
+            values[(int)CanonicalAttribute.Email] = emails[random.Next(emails.Length)];
+            values[(int)CanonicalAttribute.Phone] = phones[random.Next(phones.Length)];
+            values[(int)CanonicalAttribute.Street] = streets[random.Next(streets.Length)];
+            values[(int)CanonicalAttribute.DateOfBirth] = random.Next(2) == 0 ? null : $"19{80 + random.Next(2)}-01-0{1 + random.Next(2)}";
+            records.Add(("r" + i, values));
+        }
+        var prepared = records.Select(r => MatchRecord.From(r.Key, r.Values)).ToList();
+        var model = ModelTrainer.Train(prepared);
+        var comparer = new RecordComparer();
+        var forward = new ComparisonLevel[MatchRecord.FieldCount];
+        var backward = new ComparisonLevel[MatchRecord.FieldCount];
+
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            for (var j = i + 1; j < prepared.Count; j += 7)
+            {
+                var (a, b) = (prepared[i], prepared[j]);
+                comparer.Compare(a, b, forward);
+                comparer.Compare(b, a, backward);
+                Assert.True(forward.AsSpan().SequenceEqual(backward), $"{a.Key} / {b.Key}");
+                Assert.Equal(model.Score(forward, a, b), model.Score(backward, b, a));
+            }
+        }
+    }
+
+    [Fact]
     public void CompareCheap_ManyPairs_BoundNeverBelowTheScoreAndTheCostlyFieldsCompleteTheLevels()
     {
         // Scoring skips a pair's street and email when the bound (those two at their best weight) is below the review
@@ -133,10 +177,10 @@ public sealed class RecordComparerTests
         {
             var (a, b) = (Record(i), Record(-i));
             comparer.Compare(a, b, full);
-            var score = model.Score(full, b);
+            var score = model.Score(full, a, b);
 
             var open = comparer.CompareCheap(a, b, cheap);
-            var adjustments = model.NameAdjustments(cheap, b);
+            var adjustments = model.NameAdjustments(cheap, a, b);
             var bound = model.Score(cheap, open, adjustments);
             // Scoring compares the street first, then bounds again with only the email open.
             RecordComparer.CompareCostly(a, b, cheap, open & (1 << (int)MatchField.Street));
