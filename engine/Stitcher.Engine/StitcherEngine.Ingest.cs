@@ -356,6 +356,17 @@ public sealed partial class StitcherEngine
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
         QueueForSinks(_outcome);
+        WarnIfStoreOutgrewModel();
+    }
+
+    /// <summary>Says once per doubling that the store holds more records than the model's block sizes describe.</summary>
+    private void WarnIfStoreOutgrewModel()
+    {
+        if (_matcher is { BlockGrowth: var growth } && growth > _loggedBlockGrowth)
+        {
+            _loggedBlockGrowth = growth;
+            Log.StoreOutgrewModel(_logger, _matcher.Count, growth);
+        }
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private long _lastCheckpointTimestamp;
     private bool _disposed;
     private Exception? _fault;
+    private int _loggedBlockGrowth = 1;
 
     public StitcherEngine(StitcherOptions options, IEnumerable<IProfileSink>? sinks = null, ILoggerFactory? loggerFactory = null)
     {
@@ -292,6 +293,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(110, LogLevel.Warning, "Model {ModelPath} has no block sizes of this build's blocking keys: which pairs are compared depends on arrival order until it is trained again (stitcher train)")]
         public static partial void ModelWithoutBlockSizes(ILogger logger, string modelPath);
+
+        [LoggerMessage(111, LogLevel.Warning, "The matcher holds {Records} records, more than the model was trained for: its block sizes are scaled by {Growth}, and which pairs are compared depends on arrival order until it is trained again on data of this size (stitcher train --apply)")]
+        public static partial void StoreOutgrewModel(ILogger logger, int records, int growth);
 
         [LoggerMessage(109, LogLevel.Error, "Channel {Channel}: a batch of {File} failed; the engine stops without checkpointing it")]
         public static partial void BatchFailed(ILogger logger, string channel, string file, Exception exception);

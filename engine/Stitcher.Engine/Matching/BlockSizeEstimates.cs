@@ -29,6 +29,12 @@ public sealed class BlockSizeEstimates
     /// <summary>Records of the training data per record trained on (1 when the whole data was sampled).</summary>
     public double Scale { get; set; } = 1;
 
+    /// <summary>
+    /// How many records the estimates describe (the training data's). An index holding more scales them up, so that its
+    /// budget stays bounded as the store outgrows the data the model was trained on.
+    /// </summary>
+    public long Population { get; set; }
+
     /// <summary>The smallest estimate stored.</summary>
     public int MinStored { get; set; }
 
@@ -40,7 +46,7 @@ public sealed class BlockSizeEstimates
 
     /// <summary>Whether this table can be used with the blocking keys of this build.</summary>
     [JsonIgnore]
-    public bool IsCurrent => KeyVersion == CurrentKeyVersion;
+    public bool IsCurrent => KeyVersion == CurrentKeyVersion && Population > 0;
 
     /// <summary>The expected number of records holding <paramref name="key"/>, the record itself included (at least 1).</summary>
     public int this[ulong key] => Sizes().TryGetValue(key, out var size) ? size : 1;
@@ -79,7 +85,14 @@ public sealed class BlockSizeEstimates
             BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * PairBytes), kept[i].Key);
             BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan((i * PairBytes) + 8), kept[i].Size);
         }
-        var estimates = new BlockSizeEstimates { Scale = scale, MinStored = minStored, Keys = kept.Count, Packed = Convert.ToBase64String(bytes) };
+        var estimates = new BlockSizeEstimates
+        {
+            Scale = scale,
+            Population = (long)Math.Round(records.Count * scale),
+            MinStored = minStored,
+            Keys = kept.Count,
+            Packed = Convert.ToBase64String(bytes),
+        };
         estimates._sizes = kept.ToDictionary(static k => k.Key, static k => k.Size);
         return estimates;
     }

@@ -15,32 +15,44 @@ namespace Stitcher.Engine.Matching;
 /// common name: what the common name alone could add is weak evidence that the model cannot link on, and the budget
 /// keeps the cost per record flat as the store grows from thousands to millions of records.</para>
 /// <para>With <see cref="BlockSizeEstimates"/> (a trained model has them) the budget spends the estimated sizes, so a
-/// record's choice depends only on the record, and a pair is compared when either of its records chose a key they
-/// share: the same pairs in any arrival order. A key estimated past the budget is chosen by no one and not indexed at
-/// all. Each chosen key is also indexed under a second key (<see cref="Chosen"/>): a record that did not choose a
-/// shared key still meets, there, the earlier records that did. Without estimates the budget spends the blocks' sizes
-/// at the moment the record arrives, which depends on what arrived before it.</para>
+/// record's choice depends only on the record; a block holds only the records that chose its key, and a pair is
+/// compared when it shares a key both records chose: the same pairs in any arrival order. Without estimates the budget
+/// spends the blocks' sizes at the moment the record arrives, which depends on what arrived before it.</para>
+/// <para>An index that outgrows the data the estimates describe (<see cref="BlockSizeEstimates.Population"/>) multiplies
+/// them by <see cref="Growth"/>, the power of two that covers its records, and costs a key they do not hold by its
+/// block as it is: the cost per record stays bounded, at the price of order independence while the store is larger
+/// than the model knows (retraining restores it).</para>
 /// </remarks>
 internal sealed class CandidateIndex
 {
     public const int DefaultMaxBlockSize = 1000;
     public const int DefaultMaxCandidates = 64;
 
-    // Marks the second key under which a record that chose a key is indexed.
-    private const ulong ChosenSalt = 0x5DEECE66D1CE4E5BUL;
 
     private readonly BlockTable _blocks = new();
     private readonly BlockSizeEstimates? _estimates;
     private MatchRecord[] _records = new MatchRecord[1024];
     private int _count;
     private long _blocksOverBudget;
+    private int _growth = 1;
+    private long _nextGrowthAt = long.MaxValue;
 
     public CandidateIndex(int maxBlockSize = DefaultMaxBlockSize, int maxCandidates = DefaultMaxCandidates, BlockSizeEstimates? estimates = null)
     {
         MaxBlockSize = maxBlockSize;
         MaxCandidates = maxCandidates;
         _estimates = estimates is { IsCurrent: true } ? estimates : null;
+        if (_estimates is not null)
+        {
+            _nextGrowthAt = _estimates.Population;
+        }
     }
+
+    /// <summary>
+    /// What the estimates are multiplied by: 1 while the index holds no more records than they describe, then the
+    /// power of two that covers its records. Above 1, which pairs are compared depends on arrival order again.
+    /// </summary>
+    public int Growth => Volatile.Read(ref _growth);
 
     /// <summary>Whether the budget spends estimated block sizes (order-free) rather than the sizes found on arrival.</summary>
     public bool UsesEstimates => _estimates is not null;
@@ -120,6 +132,11 @@ internal sealed class CandidateIndex
         }
         _records[position] = record;
         Volatile.Write(ref _count, position + 1);
+        if (position + 1 > _nextGrowthAt)
+        {
+            Volatile.Write(ref _growth, _growth * 2);
+            _nextGrowthAt = _estimates!.Population * _growth;
+        }
         if (_estimates is null)
         {
             for (var k = 0; k < keys.Length; k++)
@@ -128,16 +145,12 @@ internal sealed class CandidateIndex
             }
             return position;
         }
-        var (indexed, chosen) = Choose(keys);
+        var chosen = Choose(keys);
         for (var k = 0; k < keys.Length; k++)
         {
-            if ((indexed & (1 << k)) != 0)
-            {
-                AddToBlock(keys[k], position);
-            }
             if ((chosen & (1 << k)) != 0)
             {
-                AddToBlock(Chosen(keys[k]), position);
+                AddToBlock(keys[k], position);
             }
         }
         return position;
@@ -152,28 +165,28 @@ internal sealed class CandidateIndex
         }
     }
 
-    /// <summary>The key under which the records that chose <paramref name="key"/> are indexed a second time.</summary>
-    private static ulong Chosen(ulong key) => key ^ ChosenSalt;
-
     /// <summary>
-    /// Which of a record's keys are indexed (estimated within the budget) and which it chooses (bits by position in
-    /// <paramref name="keys"/>): keys by estimated size, then by key, taken while their estimated comparisons fit
-    /// <see cref="MaxCandidates"/>. A function of the keys alone.
+    /// The keys a record chooses (bits by position in <paramref name="keys"/>): by estimated size, then by key, taken
+    /// while their estimated comparisons fit <see cref="MaxCandidates"/>. A function of the keys alone while
+    /// <see cref="Growth"/> is 1.
     /// </summary>
-    private (int Indexed, int Chosen) Choose(ReadOnlySpan<ulong> keys)
+    private int Choose(ReadOnlySpan<ulong> keys)
     {
         Span<(int Cost, ulong Key, int Index)> order = stackalloc (int, ulong, int)[Blocking.MaxKeys];
         var count = 0;
-        var indexed = 0;
+        long growth = Growth;
         for (var k = 0; k < keys.Length; k++)
         {
-            // The other records expected in the block.
-            var cost = _estimates![keys[k]] - 1;
+            // The other records expected in the block. A key the estimates do not hold is expected to be the record's
+            // own, unless the store outgrew them: then it may be a common key the training data had too few of.
+            var size = _estimates![keys[k]];
+            var cost = size > 1 ? (int)Math.Min(int.MaxValue, (size * growth) - 1)
+                : growth > 1 ? _blocks.Get(keys[k]).Count
+                : 0;
             if (cost > MaxCandidates)
             {
                 continue;
             }
-            indexed |= 1 << k;
             var entry = (cost, keys[k], k);
             var at = count++;
             while (at > 0 && (order[at - 1].Cost > cost || (order[at - 1].Cost == cost && order[at - 1].Key > keys[k])))
@@ -190,7 +203,7 @@ internal sealed class CandidateIndex
             budget -= order[i].Cost;
             chosen |= 1 << order[i].Index;
         }
-        return (indexed, chosen);
+        return chosen;
     }
 
     /// <summary>The record at <paramref name="position"/> was replaced or deleted: its blocks no longer hold it.</summary>
@@ -198,25 +211,10 @@ internal sealed class CandidateIndex
     {
         Span<ulong> keys = stackalloc ulong[Blocking.MaxKeys];
         var count = Blocking.Keys(_records[position], keys);
-        if (_estimates is null)
-        {
-            for (var k = 0; k < count; k++)
-            {
-                _blocks.Remove(keys[k], position, MaxBlockSize);
-            }
-            return;
-        }
-        var (indexed, chosen) = Choose(keys[..count]);
         for (var k = 0; k < count; k++)
         {
-            if ((indexed & (1 << k)) != 0)
-            {
-                _blocks.Remove(keys[k], position, MaxBlockSize);
-            }
-            if ((chosen & (1 << k)) != 0)
-            {
-                _blocks.Remove(Chosen(keys[k]), position, MaxBlockSize);
-            }
+            // Every key, whatever the record chose when it was added: the growth may have changed since.
+            _blocks.Remove(keys[k], position, MaxBlockSize);
         }
     }
 
@@ -284,20 +282,19 @@ internal sealed class CandidateIndex
     }
 
     /// <summary>
-    /// Candidates by the estimates: all records of each key this record chose, and of each other indexed key the
-    /// records that chose it.
+    /// Candidates by the estimates: the records that chose a key this record chooses too.
     /// </summary>
     private void ChosenCandidates(ReadOnlySpan<ulong> keys, List<int> candidates, bool countSkipped)
     {
-        var (indexed, chosen) = Choose(keys);
+        var chosen = Choose(keys);
         var scanned = 0;
         for (var k = 0; k < keys.Length; k++)
         {
-            if ((indexed & (1 << k)) == 0)
+            if ((chosen & (1 << k)) == 0)
             {
                 continue;
             }
-            var postings = _blocks.Get((chosen & (1 << k)) != 0 ? keys[k] : Chosen(keys[k]));
+            var postings = _blocks.Get(keys[k]);
             if (postings.Count == 0 || postings.Count >= MaxBlockSize)
             {
                 continue;

@@ -58,6 +58,9 @@ internal sealed class ProbabilisticMatcher
 
     /// <summary>Whether blocks are chosen by the model's estimated sizes (order-free) or by their sizes on arrival.</summary>
     public bool BlocksByEstimates => _index.UsesEstimates;
+
+    /// <summary>What the model's block sizes are multiplied by, above 1 once the index outgrew the data they describe.</summary>
+    public int BlockGrowth => _index.Growth;
     public int Count => _positionByKey.Count;
 
     /// <summary>Whether a record is indexed under <paramref name="recordKey"/>.</summary>

@@ -121,30 +121,64 @@ public sealed class BlockingTests
     }
 
     [Fact]
-    public void Candidates_WithEstimates_ARecordThatSkippedASharedKeyStillMeetsOneThatChoseIt()
+    public void Candidates_WithEstimates_APairIsComparedThroughAKeyBothChose()
     {
         // Six namesakes with birth dates of their own, and a seventh record with the name and the first one's birth
         // date. The name key is estimated at 7 records (6 comparisons). The first and the seventh spend 4 of their
         // budget of 6 on the four date keys they share, so neither takes the name key; the five others take it.
-        var records = new List<MatchRecord>();
-        for (var i = 0; i < 6; i++)
-        {
-            records.Add(Record("n" + i, $"minjun,kim,{1960 + i}-0{1 + i}-1{i},{2000 + i}"));
-        }
-        var late = Record("x", "minjun,kim,1960-01-10,9999");
-        records.Add(late);
-        var estimates = BlockSizeEstimates.Count(records, scale: 1, minStored: 2);
+        var (records, late) = NamesakesAndLate();
+        var estimates = BlockSizeEstimates.Count([.. records, late], scale: 1, minStored: 2);
         var index = new CandidateIndex(maxCandidates: 6, estimates: estimates);
-        for (var i = 0; i < 6; i++)
+        foreach (var record in records)
         {
-            index.Add(records[i]);
+            index.Add(record);
         }
         var candidates = new List<int>();
 
         index.Candidates(late, candidates);
 
-        // n0 through the date keys, n1–n5 through the name key they chose, though the late record did not choose it.
-        Assert.Equal([0, 1, 2, 3, 4, 5], candidates);
+        // n0 through the date keys both chose; n1–n5 chose the name key, which the late record did not.
+        Assert.Equal([0], candidates);
+        index.Candidates(Record("n9", "minjun,kim,1999-09-19,4000"), candidates);
+        Assert.Equal([1, 2, 3, 4, 5], candidates);
+    }
+
+    [Fact]
+    public void Candidates_WithEstimates_AStoreLargerThanTheModelKnowsScalesThemUp()
+    {
+        var (records, late) = NamesakesAndLate();
+        var estimates = BlockSizeEstimates.Count([.. records, late], scale: 1, minStored: 2);
+        Assert.Equal(7, estimates.Population);
+        // A budget of 12: the name key (6 comparisons) fits while the index holds the 7 records the estimates describe.
+        var index = new CandidateIndex(maxCandidates: 12, estimates: estimates);
+        var candidates = new List<int>();
+        foreach (var record in records)
+        {
+            index.Add(record);
+        }
+        index.Add(late);
+        Assert.Equal(1, index.Growth);
+        var namesake = Record("n9", "minjun,kim,1999-09-19,4000");
+        index.Candidates(namesake, candidates);
+        // With room for it, every namesake took the name key.
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], candidates);
+
+        // The eighth record doubles the estimates: the name key now costs 13 comparisons, past the budget.
+        index.Add(Record("other", "seoyeon,park,1970-01-01,5000"));
+
+        Assert.Equal(2, index.Growth);
+        index.Candidates(namesake, candidates);
+        Assert.Empty(candidates);
+    }
+
+    private static (List<MatchRecord> Namesakes, MatchRecord Late) NamesakesAndLate()
+    {
+        var records = new List<MatchRecord>();
+        for (var i = 0; i < 6; i++)
+        {
+            records.Add(Record("n" + i, $"minjun,kim,{1960 + i}-0{1 + i}-1{i},{2000 + i}"));
+        }
+        return (records, Record("x", "minjun,kim,1960-01-10,9999"));
     }
 
     [Fact]
