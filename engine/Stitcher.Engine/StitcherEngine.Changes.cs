@@ -38,8 +38,6 @@ public sealed partial class StitcherEngine
                 _graph.Discard();
                 throw;
             }
-            QueueForSinks(_outcome);
-            await DeliverAsync(cancellationToken).ConfigureAwait(false);
             await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             return changed;
         }
@@ -72,7 +70,6 @@ public sealed partial class StitcherEngine
                 {
                     created += outcome.ProfilesCreated;
                     merged += outcome.ProfilesMerged;
-                    QueueForSinks(outcome);
                     progress?.Report(done);
                 });
             }
@@ -81,7 +78,6 @@ public sealed partial class StitcherEngine
                 _graph.Discard();
                 throw;
             }
-            await DeliverAsync(cancellationToken).ConfigureAwait(false);
             await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             return new ResolveSummary(records, profilesBefore, _graph.TotalProfiles, created, merged, Stopwatch.GetElapsedTime(started));
         }

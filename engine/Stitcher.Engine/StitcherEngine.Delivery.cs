@@ -1,20 +1,27 @@
 using System.Diagnostics;
+using Stitcher.Engine.Delivery;
 using Stitcher.Engine.Profiles;
 using Stitcher.Plugins;
 
 namespace Stitcher.Engine;
 
-/// <summary>Handing changed profiles to the sinks, and checkpoints.</summary>
+/// <summary>
+/// Checkpoints, and feeding the sinks' outboxes from the change log. A sink only ever hears of changes the store has
+/// made durable (the feed runs when nothing changed since the last checkpoint), so a crash never takes back a version a
+/// destination has seen; each sink then delivers on its own task (<see cref="SinkOutbox"/>), and ingest never waits
+/// for one.
+/// </summary>
 public sealed partial class StitcherEngine
 {
-    /// <summary>Hands pending changes to the sinks, then takes a checkpoint: what was stitched so far is durable.</summary>
+    // Change events read from the log at a time while feeding.
+    private const int FeedReadSize = 4096;
+
+    /// <summary>Takes a checkpoint: what was stitched so far is durable; the sinks' outboxes then take the new changes.</summary>
     public async Task CheckpointAsync(CancellationToken cancellationToken = default)
     {
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // Sinks hear of every change before the store holds it for good, as after each batch.
-            await DeliverAsync(cancellationToken).ConfigureAwait(false);
             await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -23,81 +30,237 @@ public sealed partial class StitcherEngine
         }
     }
 
-    /// <summary>Remembers what sinks must hear: changed profiles, and retired ids (which are no longer changed).</summary>
-    private void QueueForSinks(LinkOutcome outcome)
+    /// <summary>
+    /// Makes every change durable, then waits until each sink has taken every change (and any dead letters queued for
+    /// replay) or dead-lettered what it could not deliver. What <c>run --once</c> does before it returns.
+    /// </summary>
+    public async Task DrainSinksAsync(CancellationToken cancellationToken = default)
     {
-        if (_sinks.Count == 0)
+        await EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            // Nothing to deliver to: a backfill without sinks would otherwise hold every profile id it touched.
-            return;
+            await DrainCoreAsync(cancellationToken).ConfigureAwait(false);
         }
-        foreach (var id in outcome.RetiredProfiles)
+        finally
         {
-            _undelivered.Remove(id);
-            _retiredUndelivered.Add(id);
+            _gate.Release();
         }
-        _undelivered.UnionWith(outcome.ChangedProfiles);
     }
 
-    private async Task DeliverAsync(CancellationToken cancellationToken)
+    /// <summary>Each sink's delivery status now: cursor, lag, attempts, dead letters, last error.</summary>
+    public IReadOnlyList<SinkStatus> SinkStatuses()
     {
-        if (_fault is not null)
+        var statuses = new List<SinkStatus>(_outboxes.Count);
+        foreach (var outbox in _outboxes)
         {
-            return;
+            statuses.Add(outbox.Status());
         }
-        if (_sinks.Count == 0 || (_undelivered.Count == 0 && _retiredUndelivered.Count == 0))
-        {
-            _undelivered.Clear();
-            _retiredUndelivered.Clear();
-            return;
-        }
-        // An id retired and claimed again in the same run (a split or rename gave it back) is live, not retired.
-        var retired = new List<string>(_retiredUndelivered.Count);
-        foreach (var id in _retiredUndelivered)
-        {
-            if (!_graph.TryGetProfile(id, out var current) || current.Id != id)
-            {
-                retired.Add(id);
-            }
-        }
-        var chunk = new List<StitchedProfile>(DeliveryChunkSize);
-        var delivered = 0;
-        foreach (var id in _undelivered)
-        {
-            if (_graph.TryGetProfile(id, out var profile) && profile.Id == id)
-            {
-                chunk.Add(ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion));
-            }
-            if (chunk.Count == DeliveryChunkSize)
-            {
-                delivered += chunk.Count;
-                await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), []), cancellationToken).ConfigureAwait(false);
-                chunk.Clear();
-            }
-        }
-        delivered += chunk.Count;
-        await WriteToSinksAsync(new ProfileBatch(chunk.ToArray(), retired.ToArray()), cancellationToken).ConfigureAwait(false);
-        foreach (var sink in _sinks)
-        {
-            await sink.FlushAsync(cancellationToken).ConfigureAwait(false);
-        }
-        Log.Delivered(_logger, delivered, retired.Count, _sinks.Count);
-        _undelivered.Clear();
-        _retiredUndelivered.Clear();
+        return statuses;
     }
 
-    private async Task WriteToSinksAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    private async Task DrainCoreAsync(CancellationToken cancellationToken)
     {
-        foreach (var sink in _sinks)
+        if (_outboxes.Count == 0 || _fault is not null)
         {
-            await sink.WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (_graph.ChangeSequence != _durableSequence)
+        {
+            await CheckpointCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        while (true)
+        {
+            FeedSinks();
+            var drained = true;
+            foreach (var outbox in _outboxes)
+            {
+                if (!outbox.Stopped && (outbox.Acked < _durableSequence || !outbox.Idle || outbox.ReplayQueued))
+                {
+                    drained = false;
+                }
+            }
+            if (drained)
+            {
+                return;
+            }
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Mid-file checkpoint for long reads, so a crash loses at most one interval of work. Sinks get the changed
-    /// profiles first: a checkpoint never covers a change that no sink has seen (at-least-once delivery).
-    /// Runs inside the reader's callback, between batches, where the store session is idle.
+    /// Queues committed changes for each sink, within its queue's room. Only when nothing changed since the last
+    /// checkpoint: the profiles read for the changes are then exactly what the store holds durably.
+    /// </summary>
+    private void FeedSinks()
+    {
+        if (_outboxes.Count == 0 || _fault is not null || _graph.ChangeSequence != _durableSequence)
+        {
+            return;
+        }
+        foreach (var outbox in _outboxes)
+        {
+            outbox.SetCommitted(_durableSequence);
+            FeedReplays(outbox);
+            Feed(outbox);
+        }
+    }
+
+    private void Feed(SinkOutbox outbox)
+    {
+        if (outbox.Stopped)
+        {
+            return;
+        }
+        if (outbox.FedSequence > _durableSequence)
+        {
+            // A cursor past the store's end: the store was replaced. The sink takes the profiles there are now.
+            Log.CursorPastStore(_logger, outbox.Name, outbox.FedSequence, _durableSequence);
+            outbox.FedSequence = 0;
+            outbox.SnapshotUntil = _durableSequence;
+        }
+        if (outbox.IsNew && outbox.FedSequence == 0 && outbox.SnapshotUntil is null && _durableSequence > 0)
+        {
+            // A sink added to an existing store takes every current profile first: the log up to here, profiles only.
+            outbox.SnapshotUntil = _durableSequence;
+        }
+        _feedEvents.Clear();
+        while (outbox.FedSequence < _durableSequence && outbox.Room > 0)
+        {
+            _feedEvents.Clear();
+            ChangeLog.Read(_store, outbox.FedSequence, _durableSequence, Math.Min(FeedReadSize, outbox.Room), _feedEvents);
+            if (_feedEvents.Count == 0)
+            {
+                Log.ChangeMissing(_logger, outbox.Name, outbox.FedSequence + 1);
+                return;
+            }
+            var changes = new List<ProfileChange>(Math.Min(outbox.BatchSize, _feedEvents.Count));
+            var sequences = new List<long>(changes.Capacity);
+            for (var i = 0; i < _feedEvents.Count; i++)
+            {
+                var change = _feedEvents[i];
+                var snapshot = outbox.SnapshotUntil is { } until && change.Sequence <= until;
+                if (ToProfileChange(change, snapshot) is { } delivered)
+                {
+                    changes.Add(delivered);
+                    sequences.Add(change.Sequence);
+                }
+                var last = i == _feedEvents.Count - 1;
+                if (changes.Count == outbox.BatchSize || last)
+                {
+                    if (outbox.SnapshotUntil is { } end && change.Sequence >= end)
+                    {
+                        outbox.SnapshotUntil = null;
+                    }
+                    var next = last ? 0 : _feedEvents[i + 1].AtUtcTicks;
+                    outbox.Enqueue(new OutboxBatch(changes, sequences, change.Sequence) { SnapshotUntil = outbox.SnapshotUntil, NextPendingTicks = next },
+                        _durableSequence, _feedEvents[0].AtUtcTicks);
+                    outbox.FedSequence = change.Sequence;
+                    changes = new List<ProfileChange>(outbox.BatchSize);
+                    sequences = new List<long>(outbox.BatchSize);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// What a sink hears of a change-log event, or null: an upsert only from the profile's latest change (its version),
+    /// so each version is delivered once; retirements and deletions as they happened, except in a snapshot, whose sink
+    /// never heard of those profiles. Splits are told by the upserts of their pieces.
+    /// </summary>
+    private ProfileChange? ToProfileChange(ChangeEvent change, bool snapshot)
+    {
+        var at = new DateTimeOffset(change.AtUtcTicks, TimeSpan.Zero);
+        switch (change.Type)
+        {
+            case ChangeEventType.ProfileCreated or ChangeEventType.ProfileUpdated:
+                // A later change of the profile carries it; one that no longer exists is told by its retirement or deletion.
+                if (!_graph.TryGetProfile(change.ProfileId, out var profile) || profile.Id != change.ProfileId || profile.Version > change.Sequence)
+                {
+                    return null;
+                }
+                return new ProfileChange(ProfileChangeKind.Upserted, change.ProfileId, change.Sequence, at)
+                {
+                    Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion),
+                };
+            case ChangeEventType.ProfileMerged when !snapshot && change.RelatedProfileId is { } retired:
+                return new ProfileChange(ProfileChangeKind.Retired, retired, change.Sequence, at) { SurvivorId = change.ProfileId };
+            case ChangeEventType.ProfileDeleted when !snapshot:
+                return new ProfileChange(ProfileChangeKind.Deleted, change.ProfileId, change.Sequence, at);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// Queues the dead letters a replay handed back: each profile as it is now (or its retirement or deletion as the
+    /// dead letter has it). A replay file is deleted once the sink took it.
+    /// </summary>
+    private void FeedReplays(SinkOutbox outbox)
+    {
+        if (outbox.ReplayQueued)
+        {
+            if (!outbox.Idle)
+            {
+                return;
+            }
+            outbox.ReplayQueued = false;
+        }
+        foreach (var file in outbox.Files.ReplayFiles())
+        {
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+            var letters = OutboxFiles.ReadDeadLetters(file);
+            var changes = new List<ProfileChange>(letters.Count);
+            var sequences = new List<long>(letters.Count);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var letter in letters)
+            {
+                if (!seen.Add(letter.ProfileId))
+                {
+                    continue;
+                }
+                var at = letter.At;
+                if (_graph.TryGetProfile(letter.ProfileId, out var profile) && profile.Id == letter.ProfileId)
+                {
+                    changes.Add(new ProfileChange(ProfileChangeKind.Upserted, profile.Id, profile.Version, at)
+                    {
+                        Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion),
+                    });
+                }
+                else if (letter.Kind == SinkOutbox.KindName(ProfileChangeKind.Retired) && letter.SurvivorId is { } survivor)
+                {
+                    changes.Add(new ProfileChange(ProfileChangeKind.Retired, letter.ProfileId, letter.Version, at) { SurvivorId = survivor });
+                }
+                else
+                {
+                    changes.Add(new ProfileChange(ProfileChangeKind.Deleted, letter.ProfileId, letter.Version, at));
+                }
+                sequences.Add(letter.Sequence);
+            }
+            for (var start = 0; start < changes.Count || start == 0; start += outbox.BatchSize)
+            {
+                var count = Math.Min(outbox.BatchSize, changes.Count - start);
+                var last = start + outbox.BatchSize >= changes.Count;
+                outbox.Enqueue(new OutboxBatch(changes.GetRange(start, count), sequences.GetRange(start, count), 0)
+                {
+                    ReplayFile = last ? file : null,
+                    SnapshotUntil = outbox.SnapshotUntil,
+                }, _durableSequence, 0);
+                if (last)
+                {
+                    break;
+                }
+            }
+            outbox.ReplayQueued = true;
+            Log.ReplayQueued(_logger, outbox.Name, changes.Count, Path.GetFileName(file));
+        }
+    }
+
+    /// <summary>
+    /// Mid-file checkpoint for long reads, so a crash loses at most one interval of work; the sinks then take what it
+    /// made durable. Runs inside the reader's callback, between batches, where the store session is idle.
     /// </summary>
     private void CheckpointIfDue()
     {
@@ -105,7 +268,6 @@ public sealed partial class StitcherEngine
         {
             return;
         }
-        DeliverAsync(CancellationToken.None).GetAwaiter().GetResult();
         CheckpointCoreAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
@@ -117,5 +279,7 @@ public sealed partial class StitcherEngine
         }
         await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
+        _durableSequence = _graph.ChangeSequence;
+        FeedSinks();
     }
 }

@@ -18,7 +18,7 @@ namespace Stitcher.Engine;
 public sealed partial class StitcherEngine
 {
     /// <summary>Reads every configured source to its end, stitches, delivers to sinks and checkpoints.</summary>
-    public Task<RunSummary> RunOnceAsync(CancellationToken cancellationToken = default) => PassAsync(finalRead: true, cancellationToken);
+    public Task<RunSummary> RunOnceAsync(CancellationToken cancellationToken = default) => PassAsync(finalRead: true, cancellationToken, drain: true);
 
     /// <summary>
     /// Service mode: keeps reading what arrives in the configured sources until cancelled, checkpointing on the
@@ -35,7 +35,9 @@ public sealed partial class StitcherEngine
             {
                 Log.PassCompleted(_logger, summary.RecordsRead, summary.RecordsRejected, summary.ProfilesCreated, summary.ProfilesMerged, summary.TotalProfiles);
             }
-            if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds)
+            // Due, or quiet with changes no sink can hear of until they are durable.
+            if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds
+                || (summary.RecordsRead == 0 && _graph.ChangeSequence != _durableSequence))
             {
                 await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
             }
@@ -75,10 +77,11 @@ public sealed partial class StitcherEngine
             }
             finally
             {
-                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
                 await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
                 Finish(summary, started);
             }
+            await DrainCoreAsync(cancellationToken).ConfigureAwait(false);
+            summary.Sinks = SinkStatuses();
             return summary;
         }
         finally
@@ -145,12 +148,10 @@ public sealed partial class StitcherEngine
                 throw;
             }
             var unchanged = _outcome.RecordsUnchanged > 0;
-            QueueForSinks(_outcome);
             // Read back: linking may have moved the record again (an identifier disabled by it splits its profile).
             var profileId = _graph.TryGetRecord(source.Name, record.RecordId, out var stored) ? _graph.ResolveProfileId(stored.ProfileId) : null;
             if (Stopwatch.GetElapsedTime(_lastCheckpointTimestamp).TotalSeconds >= _options.CheckpointIntervalSeconds)
             {
-                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
                 await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
             }
             return new RecordIngestResult(true, profileId, unchanged, issues);
@@ -161,7 +162,7 @@ public sealed partial class StitcherEngine
         }
     }
 
-    private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true)
+    private async Task<RunSummary> PassAsync(bool finalRead, CancellationToken cancellationToken, bool checkpoint = true, bool drain = false)
     {
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -194,12 +195,20 @@ public sealed partial class StitcherEngine
             }
             finally
             {
-                await DeliverAsync(CancellationToken.None).ConfigureAwait(false);
                 if (checkpoint)
                 {
                     await CheckpointCoreAsync(CancellationToken.None).ConfigureAwait(false);
                 }
+                else
+                {
+                    FeedSinks();
+                }
                 Finish(summary, started);
+            }
+            if (drain)
+            {
+                await DrainCoreAsync(cancellationToken).ConfigureAwait(false);
+                summary.Sinks = SinkStatuses();
             }
             return summary;
         }
@@ -355,7 +364,6 @@ public sealed partial class StitcherEngine
         }
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
-        QueueForSinks(_outcome);
         WarnIfStoreOutgrewModel();
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Stitcher.Engine.Configuration;
+using Stitcher.Engine.Delivery;
 using Stitcher.Engine.Matching;
 using Stitcher.Engine.Normalization;
 using Stitcher.Engine.Pipeline;
@@ -19,7 +20,6 @@ namespace Stitcher.Engine;
 /// </summary>
 public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 {
-    private const int DeliveryChunkSize = 500;
     private const double SettleSeconds = 5;
 
     private readonly StitcherOptions _options;
@@ -34,8 +34,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private readonly DeadLetterWriter _deadLetters;
     private readonly Dictionary<string, ChannelSource> _channels = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly HashSet<string> _undelivered = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _retiredUndelivered = new(StringComparer.Ordinal);
+    private readonly List<SinkOutbox> _outboxes = [];
+    private readonly List<ChangeEvent> _feedEvents = [];
     private readonly LinkOutcome _outcome = new();
     private readonly List<FieldIssue> _issues = new(4);
     private StagedBatch? _staged;
@@ -46,6 +46,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
     private bool _disposed;
     private Exception? _fault;
     private int _loggedBlockGrowth = 1;
+    // The change sequence number the last checkpoint made durable: sinks hear of changes up to it.
+    private long _durableSequence;
 
     public StitcherEngine(StitcherOptions options, IEnumerable<IProfileSink>? sinks = null, ILoggerFactory? loggerFactory = null)
     {
@@ -104,6 +106,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         }
         _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship, _journey), priorities);
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
+        // What the store recovered was durable.
+        _durableSequence = _graph.ChangeSequence;
+        foreach (var sink in _sinks)
+        {
+            var sinkOptions = options.Sinks.TryGetValue(sink.Name, out var configured) ? configured : new SinkOptions();
+            _outboxes.Add(new SinkOutbox(sink, sinkOptions, DataDirectory, loggerFactory.CreateLogger<SinkOutbox>()));
+        }
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -175,6 +184,10 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         try
         {
             _disposed = true;
+            foreach (var outbox in _outboxes)
+            {
+                outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
             _deadLetters.Dispose();
             _store.Dispose();
             _lock.Dispose();
@@ -303,7 +316,13 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         [LoggerMessage(107, LogLevel.Error, "Channel {Channel}: {File} was not read: {Reason}")]
         public static partial void FileFailed(ILogger logger, string channel, string file, string reason);
 
-        [LoggerMessage(106, LogLevel.Debug, "Delivered {Profiles} profiles and {Retired} retired ids to {Sinks} sinks")]
-        public static partial void Delivered(ILogger logger, int profiles, int retired, int sinks);
+        [LoggerMessage(112, LogLevel.Warning, "Sink {Sink}: its cursor {Cursor} is past the store's last change {Committed} (a new store): it takes every current profile again")]
+        public static partial void CursorPastStore(ILogger logger, string sink, long cursor, long committed);
+
+        [LoggerMessage(113, LogLevel.Error, "Sink {Sink}: change {Sequence} is missing from the change log; delivery to this sink waits")]
+        public static partial void ChangeMissing(ILogger logger, string sink, long sequence);
+
+        [LoggerMessage(114, LogLevel.Information, "Sink {Sink}: {Changes} dead letters queued again from {File}")]
+        public static partial void ReplayQueued(ILogger logger, string sink, int changes, string file);
     }
 }

@@ -24,28 +24,146 @@ public sealed record SinkContext(
     string SinkName,
     IReadOnlyDictionary<string, string> Settings,
     string BaseDirectory,
-    ILoggerFactory LoggerFactory);
+    ILoggerFactory LoggerFactory)
+{
+    /// <summary>
+    /// The purpose the sink's destination uses profiles for (<c>marketing</c>, <c>service</c>, <c>analytics</c>, …), from
+    /// the sink's <c>Purpose</c> setting; null when not configured. Consent is checked per purpose.
+    /// </summary>
+    public string? Purpose { get; init; }
+}
 
-/// <summary>Receives stitched profiles in batches. Calls on one sink never overlap.</summary>
+/// <summary>
+/// Receives profile changes in batches, from the sink's own durable outbox. Calls on one sink never overlap. Delivery is
+/// at least once: after a crash or a retry a change may come again, with the same <see cref="ProfileChange.IdempotencyKey"/>
+/// and the same content.
+/// </summary>
 public interface IProfileSink : IAsyncDisposable
 {
     /// <summary>The configured name of this sink.</summary>
     string Name { get; }
 
     /// <summary>
-    /// Takes a batch of changed profiles. A profile id seen before replaces the earlier version;
-    /// ids in <see cref="ProfileBatch.RetiredProfileIds"/> no longer exist (merged into another profile).
+    /// Takes a batch of changes, in the order they were committed. Returns the changes the destination refused for good
+    /// (a required field missing, a value it rejects): those go to the sink's dead letters and the rest count as
+    /// delivered. A failure of the whole batch is thrown: a <see cref="SinkException"/> says whether a retry can help
+    /// (any other exception is retried a few times, then dead-lettered).
     /// </summary>
-    ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken);
+    ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken);
 
-    /// <summary>Makes everything written so far durable at the destination.</summary>
+    /// <summary>
+    /// Makes everything written so far durable at the destination. The outbox moves the sink's cursor past a batch only
+    /// after this returns, so a sink that writes through on <see cref="WriteAsync"/> returns at once.
+    /// </summary>
     ValueTask FlushAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>A batch of profile changes.</summary>
-/// <param name="Profiles">Profiles created or changed, at most once each.</param>
-/// <param name="RetiredProfileIds">Profiles that were merged away and must disappear downstream.</param>
-public sealed record ProfileBatch(IReadOnlyList<StitchedProfile> Profiles, IReadOnlyList<string> RetiredProfileIds);
+/// <summary>A batch of profile changes, oldest first; a profile appears at most once per version.</summary>
+/// <param name="Changes">The changes, to be applied in this order (an id retired early in a batch may be claimed again later in it).</param>
+public sealed record ProfileBatch(IReadOnlyList<ProfileChange> Changes)
+{
+    /// <summary>The current content of every upserted profile, in order.</summary>
+    public IReadOnlyList<StitchedProfile> Profiles => [.. Changes.Where(static c => c.Kind == ProfileChangeKind.Upserted && c.Profile is not null).Select(static c => c.Profile!)];
+
+    /// <summary>The ids retired (merged into another profile) or deleted, in order.</summary>
+    public IReadOnlyList<string> RetiredProfileIds => [.. Changes.Where(static c => c.Kind != ProfileChangeKind.Upserted).Select(static c => c.ProfileId)];
+}
+
+/// <summary>What happened to a profile.</summary>
+public enum ProfileChangeKind
+{
+    /// <summary>The profile was created or changed: <see cref="ProfileChange.Profile"/> is its current content.</summary>
+    Upserted = 1,
+
+    /// <summary>The profile was merged into <see cref="ProfileChange.SurvivorId"/>; its id now stands for the survivor.</summary>
+    Retired = 2,
+
+    /// <summary>The profile's last record was deleted: it no longer exists.</summary>
+    Deleted = 3,
+}
+
+/// <summary>One change to deliver.</summary>
+/// <param name="Kind">What happened.</param>
+/// <param name="ProfileId">The profile it happened to.</param>
+/// <param name="Version">
+/// The change log's sequence number of the change: it rises with every change to the profile and is never reused, so a
+/// destination that keeps the highest version it applied can ignore anything older or repeated.
+/// </param>
+/// <param name="ChangedAt">When the engine committed the change.</param>
+public sealed record ProfileChange(ProfileChangeKind Kind, string ProfileId, long Version, DateTimeOffset ChangedAt)
+{
+    /// <summary>The profile as it is now (for <see cref="ProfileChangeKind.Upserted"/>); null otherwise.</summary>
+    public StitchedProfile? Profile { get; init; }
+
+    /// <summary>The profile this one was merged into (for <see cref="ProfileChangeKind.Retired"/>); null otherwise.</summary>
+    public string? SurvivorId { get; init; }
+
+    /// <summary>The profile id and the version: the same for every delivery of this change, and only for this change.</summary>
+    public string IdempotencyKey => string.Concat(ProfileId, ":", Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A change of a batch that the destination refused for good.</summary>
+/// <param name="Index">The change's position in <see cref="ProfileBatch.Changes"/>.</param>
+/// <param name="Code">The destination's error code (e.g. <c>REQUIRED_FIELD_MISSING</c>, an HTTP status).</param>
+/// <param name="Message">The destination's message; never profile values a log should not hold.</param>
+public sealed record ChangeRejection(int Index, string Code, string Message);
+
+/// <summary>A sink's whole batch failed; <see cref="Retryable"/> says whether trying again later can help.</summary>
+public sealed class SinkException : Exception
+{
+    /// <summary>A retryable failure with no message.</summary>
+    public SinkException()
+    {
+        Retryable = true;
+    }
+
+    /// <summary>A retryable failure.</summary>
+    public SinkException(string message)
+        : base(message)
+    {
+        Retryable = true;
+    }
+
+    /// <summary>A retryable failure with its cause.</summary>
+    public SinkException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        Retryable = true;
+    }
+
+    /// <summary>Creates the exception for a failure of a whole batch.</summary>
+    /// <param name="message">What failed, for logs and dead letters.</param>
+    /// <param name="retryable">Whether the destination may take the batch later (unavailable, throttled, locked).</param>
+    /// <param name="code">The destination's error code.</param>
+    /// <param name="retryAfter">How long the destination asked to wait (<c>Retry-After</c>); null for the outbox's backoff.</param>
+    /// <param name="innerException">The underlying error, if any.</param>
+    public SinkException(string message, bool retryable, string? code = null, TimeSpan? retryAfter = null, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Retryable = retryable;
+        Code = code;
+        RetryAfter = retryAfter;
+    }
+
+    /// <summary>Whether trying again later can help; false sends the batch to the dead letters at once.</summary>
+    public bool Retryable { get; }
+
+    /// <summary>The destination's error code, e.g. an HTTP status or <c>REQUEST_LIMIT_EXCEEDED</c>.</summary>
+    public string? Code { get; }
+
+    /// <summary>How long the destination asked to wait before the next try.</summary>
+    public TimeSpan? RetryAfter { get; }
+}
+
+/// <summary>
+/// Optionally implemented by a sink that knows how much of its destination's quota it has used (Salesforce's
+/// <c>Sforce-Limit-Info</c>); shown by <c>stitcher sinks status</c>.
+/// </summary>
+public interface ISinkUsage
+{
+    /// <summary>The latest usage as the destination reported it, e.g. <c>api-usage=120/15000</c>; null when not known.</summary>
+    string? Usage { get; }
+}
 
 /// <summary>A golden customer record: the single view stitched from many channel records.</summary>
 /// <param name="Id">Stable profile id.</param>

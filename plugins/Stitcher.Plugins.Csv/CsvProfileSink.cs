@@ -63,26 +63,31 @@ internal sealed partial class CsvProfileSink : IProfileSink
     internal static bool IsFixedColumn(string name) =>
         name is ProfileIdColumn or RecordCountColumn or RecordsColumn or FirstSeenColumn or LastSeenColumn;
 
-    public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    public ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ObjectDisposedException.ThrowIf(_disposed, this);
         cancellationToken.ThrowIfCancellationRequested();
 
-        foreach (var profile in batch.Profiles)
+        int upserted = 0, removed = 0;
+        foreach (var change in batch.Changes)
         {
-            _rows[profile.Id] = ToRow(profile);
-        }
-
-        // Retirement is final: an id both changed and retired in one batch is gone.
-        foreach (var id in batch.RetiredProfileIds)
-        {
-            _rows.Remove(id);
+            // In order: an id retired early in a batch may be claimed again later in it.
+            if (change is { Kind: ProfileChangeKind.Upserted, Profile: { } profile })
+            {
+                _rows[profile.Id] = ToRow(profile);
+                upserted++;
+            }
+            else if (change.Kind != ProfileChangeKind.Upserted)
+            {
+                _rows.Remove(change.ProfileId);
+                removed++;
+            }
         }
 
         _dirty = true;
-        Log.BatchTaken(_logger, Name, batch.Profiles.Count, batch.RetiredProfileIds.Count);
-        return ValueTask.CompletedTask;
+        Log.BatchTaken(_logger, Name, upserted, removed);
+        return ValueTask.FromResult<IReadOnlyList<ChangeRejection>>([]);
     }
 
     public async ValueTask FlushAsync(CancellationToken cancellationToken)

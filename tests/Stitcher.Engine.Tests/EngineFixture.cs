@@ -20,7 +20,11 @@ internal static class EngineFixture
         File.WriteAllText(Path.Combine(directory, "pos.csv"), "receipt,loyalty,phone,at,name\n" + string.Concat(rows.Select(r => r + "\n")));
 
     /// <summary>An engine over <paramref name="directory"/> with the CRM and POS channels and the email, phone and loyalty rules.</summary>
-    public static StitcherEngine NewEngine(string directory, IProfileSink? sink = null, Action<StitcherOptions>? configure = null)
+    public static StitcherEngine NewEngine(string directory, IProfileSink? sink = null, Action<StitcherOptions>? configure = null) =>
+        NewEngine(directory, sink is null ? [] : [sink], configure);
+
+    /// <summary>The same engine with several sinks.</summary>
+    public static StitcherEngine NewEngine(string directory, IReadOnlyList<IProfileSink> sinks, Action<StitcherOptions>? configure)
     {
         var options = new StitcherOptions
         {
@@ -56,6 +60,6 @@ internal static class EngineFixture
             },
         };
         configure?.Invoke(options);
-        return new StitcherEngine(options, sink is null ? null : [sink]);
+        return new StitcherEngine(options, sinks);
     }
 }

@@ -13,19 +13,26 @@ internal sealed class ListSink : IProfileSink
 
     public string Name => "list";
 
-    public ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    /// <summary>Every change handed over, in order.</summary>
+    public List<ProfileChange> Changes { get; } = [];
+
+    public ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
     {
-        Deliveries += batch.Profiles.Count;
-        foreach (var profile in batch.Profiles)
+        foreach (var change in batch.Changes)
         {
-            Latest[profile.Id] = profile;
+            Changes.Add(change);
+            if (change is { Kind: ProfileChangeKind.Upserted, Profile: { } profile })
+            {
+                Deliveries++;
+                Latest[profile.Id] = profile;
+            }
+            else
+            {
+                Latest.Remove(change.ProfileId);
+                Retired.Add(change.ProfileId);
+            }
         }
-        foreach (var id in batch.RetiredProfileIds)
-        {
-            Latest.Remove(id);
-            Retired.Add(id);
-        }
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult<IReadOnlyList<ChangeRejection>>([]);
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -352,7 +352,8 @@ public sealed class StitcherEngineTests : IDisposable
         var merged = Assert.Single(later, c => c.Type == ChangeEventType.ProfileMerged);
         Assert.Equal((first, second), (merged.ProfileId, merged.RelatedProfileId));
         var updated = Assert.Single(later, c => c.Type == ChangeEventType.ProfileUpdated);
-        Assert.Equal((first, 2L), (updated.ProfileId, updated.Version));
+        // A profile's version is the sequence number of its latest change.
+        Assert.Equal((first, updated.Sequence), (updated.ProfileId, updated.Version));
         Assert.True(merged.Sequence < updated.Sequence);
         Assert.Empty(engine.ReadChanges(afterSequence: updated.Sequence));
     }
@@ -555,6 +556,7 @@ public sealed class StitcherEngineTests : IDisposable
         var ann = engine.FindProfileIdByRecord("crm", "c1")!;
 
         Assert.True(await engine.DeleteRecordAsync("crm", "c1"));
+        await engine.DrainSinksAsync();
 
         Assert.Null(engine.FindProfileIdByRecord("crm", "c1"));
         Assert.Null(engine.GetProfile(ann));

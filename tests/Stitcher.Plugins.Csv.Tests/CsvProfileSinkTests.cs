@@ -43,7 +43,7 @@ public sealed class CsvProfileSinkTests : IDisposable
             Records = [new("web", "w-1", s_first), new("pos", "t-9", s_last)],
         };
 
-        await sink.WriteAsync(new ProfileBatch([profile], []), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([profile], []), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
         var lines = File.ReadAllText(CsvPath).Split("\r\n");
@@ -62,7 +62,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         await using var sink = CreateSink(("attributes", "full_name,company,street"));
 
         await sink.WriteAsync(
-            new ProfileBatch([Profile("p-1", ("full_name", fullName), ("company", company), ("street", street))], []),
+            Batches.Of([Profile("p-1", ("full_name", fullName), ("company", company), ("street", street))], []),
             CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
@@ -81,7 +81,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         const string street = "서울특별시 강남구 테헤란로 152, 강남파이낸스센터";
         await using (var sink = CreateSink(("attributes", "full_name,street")))
         {
-            await sink.WriteAsync(new ProfileBatch([Profile("p-1", ("full_name", name), ("street", street))], []), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-1", ("full_name", name), ("street", street))], []), CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
 
@@ -92,7 +92,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         // Reloaded rows are written back unchanged.
         await using (var reopened = CreateSink(("attributes", "full_name,street")))
         {
-            await reopened.WriteAsync(new ProfileBatch([Profile("p-2")], []), CancellationToken.None);
+            await reopened.WriteAsync(Batches.Of([Profile("p-2")], []), CancellationToken.None);
             await reopened.FlushAsync(CancellationToken.None);
         }
 
@@ -105,9 +105,9 @@ public sealed class CsvProfileSinkTests : IDisposable
     {
         await using var sink = CreateSink(("attributes", "email"));
 
-        await sink.WriteAsync(new ProfileBatch([Profile("p-1", ("email", "old@example.com")), Profile("p-2")], []), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "old@example.com")), Profile("p-2")], []), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
-        await sink.WriteAsync(new ProfileBatch([Profile("p-1", ("email", "new@example.com"))], []), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "new@example.com"))], []), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
         var rows = ReadRecords();
@@ -120,10 +120,10 @@ public sealed class CsvProfileSinkTests : IDisposable
     public async Task WriteAsync_RetiredProfileIds_RemovesTheirRows()
     {
         await using var sink = CreateSink(("attributes", "email"));
-        await sink.WriteAsync(new ProfileBatch([Profile("p-1"), Profile("p-2"), Profile("p-3")], []), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([Profile("p-1"), Profile("p-2"), Profile("p-3")], []), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
-        await sink.WriteAsync(new ProfileBatch([Profile("p-2", ("email", "merged@example.com"))], ["p-1", "p-3", "unknown"]), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([Profile("p-2", ("email", "merged@example.com"))], ["p-1", "p-3", "unknown"]), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
         var rows = ReadRecords();
@@ -137,7 +137,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         await using (var sink = CreateSink(("attributes", "email,phone")))
         {
             await sink.WriteAsync(
-                new ProfileBatch([Profile("p-3", ("email", "c@example.com")), Profile("p-1", ("phone", "+82 10-1234-5678"))], []),
+                Batches.Of([Profile("p-3", ("email", "c@example.com")), Profile("p-1", ("phone", "+82 10-1234-5678"))], []),
                 CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
@@ -150,7 +150,7 @@ public sealed class CsvProfileSinkTests : IDisposable
             await restarted.FlushAsync(CancellationToken.None);
             Assert.Equal(before, File.ReadAllText(CsvPath));
 
-            await restarted.WriteAsync(new ProfileBatch([Profile("p-2", ("email", "b@example.com"))], ["p-3"]), CancellationToken.None);
+            await restarted.WriteAsync(Batches.Of([Profile("p-2", ("email", "b@example.com"))], ["p-3"]), CancellationToken.None);
             await restarted.FlushAsync(CancellationToken.None);
         }
 
@@ -165,7 +165,7 @@ public sealed class CsvProfileSinkTests : IDisposable
     {
         await using (var sink = CreateSink(("attributes", "email,phone")))
         {
-            await sink.WriteAsync(new ProfileBatch([Profile("p-1", ("email", "a@example.com"), ("phone", "555"))], []), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "a@example.com"), ("phone", "555"))], []), CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
 
@@ -184,7 +184,7 @@ public sealed class CsvProfileSinkTests : IDisposable
     {
         await using (var sink = CreateSink())
         {
-            await sink.WriteAsync(new ProfileBatch([Profile("p-1")], []), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-1")], []), CancellationToken.None);
         }
 
         Assert.Equal("p-1", ReadRecords()[1][0]);
@@ -229,7 +229,7 @@ public sealed class CsvProfileSinkTests : IDisposable
         var context = Context(new Dictionary<string, string> { ["path"] = CsvPath }, loggerFactory);
         await using (var sink = new CsvSinkPlugin().CreateSink(context))
         {
-            await sink.WriteAsync(new ProfileBatch([Profile("p-secret-id", ("email", "secret@example.com"))], ["p-gone"]), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-secret-id", ("email", "secret@example.com"))], ["p-gone"]), CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
 
@@ -261,7 +261,7 @@ public sealed class CsvProfileSinkTests : IDisposable
             Accounts = ["company:acme", "domain:acme.example"],
         };
 
-        await sink.WriteAsync(new ProfileBatch([profile], []), CancellationToken.None);
+        await sink.WriteAsync(Batches.Of([profile], []), CancellationToken.None);
         await sink.FlushAsync(CancellationToken.None);
 
         var row = ReadRecords()[1];

@@ -142,6 +142,36 @@ public sealed class SinkOptions
 
     /// <summary>Plugin-specific settings.</summary>
     public Dictionary<string, string> Settings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>What the destination uses profiles for (<c>marketing</c>, <c>service</c>, <c>analytics</c>, …): consent is checked per purpose.</summary>
+    public string? Purpose { get; set; }
+
+    /// <summary>Changes per call to the sink.</summary>
+    [Range(1, 100_000)]
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Changes read ahead into the sink's queue; memory per sink stays within this many profiles.</summary>
+    [Range(1, 10_000_000)]
+    public int QueueChanges { get; set; } = 20_000;
+
+    /// <summary>
+    /// Tries per batch before its changes go to the dead letters (0: retry a retryable failure for ever, holding the
+    /// cursor). A failure the sink calls permanent is dead-lettered at once.
+    /// </summary>
+    [Range(0, int.MaxValue)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>The first retry's delay; each next one doubles it, with jitter, up to <see cref="MaxRetryDelayMilliseconds"/>.</summary>
+    [Range(1, 3_600_000)]
+    public int RetryDelayMilliseconds { get; set; } = 1000;
+
+    /// <summary>The longest delay between tries, unless the destination asks for longer (<c>Retry-After</c>).</summary>
+    [Range(1, 86_400_000)]
+    public int MaxRetryDelayMilliseconds { get; set; } = 60_000;
+
+    /// <summary>How long one call to the sink may take before it counts as failed (a hung plugin).</summary>
+    [Range(1, 86_400)]
+    public int TimeoutSeconds { get; set; } = 100;
 }
 
 /// <summary>Sizing of the FASTER log; the defaults suit a few million records.</summary>

@@ -5,6 +5,10 @@ public sealed class RunSummary
 {
     public Dictionary<string, ChannelSummary> Channels { get; } = new(StringComparer.OrdinalIgnoreCase);
     public int ProfilesCreated { get; set; }
+
+    /// <summary>Each sink's delivery status after a run that drained them (<c>run --once</c>, <c>ingest</c>); empty otherwise.</summary>
+    public IReadOnlyList<Delivery.SinkStatus> Sinks { get; set; } = [];
+
     public int ProfilesMerged { get; set; }
     public long TotalProfiles { get; set; }
     public long TotalRecords { get; set; }

@@ -22,7 +22,7 @@ public enum ChangeEventType
 /// <param name="Type">What happened.</param>
 /// <param name="ProfileId">The profile it happened to (for a merge, the survivor).</param>
 /// <param name="RelatedProfileId">For a merge, the retired profile id.</param>
-/// <param name="Version">The profile's version after the change (0 for a merge: the update event that follows carries it).</param>
+/// <param name="Version">The profile's version after the change, which is <paramref name="Sequence"/> (0 for a merge, split or delete).</param>
 /// <param name="AtUtcTicks">When the engine made the change.</param>
 [MessagePackObject]
 public sealed record ChangeEvent(

@@ -391,7 +391,9 @@ internal sealed partial class IdentityGraph
         }
         foreach (var (id, profile) in _dirtyProfiles)
         {
-            profile.Version++;
+            // The version is the change's sequence number: it rises with every change, and an id that is retired and
+            // claimed again never gives an earlier version back.
+            profile.Version = _counters.ChangeSequence + 1;
             AppendChange(_created.Contains(id) ? ChangeEventType.ProfileCreated : ChangeEventType.ProfileUpdated, id, null, at, profile.Version);
             _writes.Add(StoreKeys.Profile(id), profile);
         }

@@ -84,7 +84,7 @@ public sealed class StoredProfile
     [IgnoreMember] public StoredAttribute?[] Best { get; set; } = [];
     /// <summary>The smallest member record key: the profile id derives from it, whatever order records came in.</summary>
     [Key(5)] public string MinRecordKey { get; set; } = "";
-    /// <summary>Incremented with every change event about this profile.</summary>
+    /// <summary>The change-log sequence number of the latest change to this profile (stores written before: a count of its changes).</summary>
     [Key(6)] public long Version { get; set; }
     /// <summary>Every distinct value per canonical attribute ordinal, with counts and first/last seen.</summary>
     [Key(7)] public List<StoredValue>?[] Values { get; set; } = [];

@@ -17,7 +17,7 @@ internal static class DeleteCommand
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
             var deleted = await engine.DeleteRecordAsync(record[..colon], record[(colon + 1)..], token).ConfigureAwait(false);
-            await engine.CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            await engine.DrainSinksAsync(CancellationToken.None).ConfigureAwait(false);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             Console.WriteLine(deleted ? $"deleted {record}" : $"no record {record}");
             return deleted ? ExitCodes.Success : ExitCodes.Failed;

@@ -50,6 +50,7 @@ internal static class ReviewCommand
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
             var decided = await engine.DecideAsync(channelA, idA, channelB, idB, samePerson, token).ConfigureAwait(false);
+            await engine.DrainSinksAsync(CancellationToken.None).ConfigureAwait(false);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
             if (!decided)
             {

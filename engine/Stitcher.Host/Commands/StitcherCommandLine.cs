@@ -193,8 +193,19 @@ internal static class StitcherCommandLine
         };
         delete.SetAction((parse, cancellationToken) => DeleteCommand.ExecuteAsync(parse.GetValue(config), parse.GetRequiredValue(deleteRecord), cancellationToken));
 
+        var sinks = new Command("sinks", "The sinks' outboxes: delivery status, dead letters, and replaying them. Reads the outbox files, "
+            + "so it works while the service runs.");
+        var sinksStatus = new Command("status", "Per sink: cursor, lag in changes and seconds, deliveries, tries, retries, dead letters, last error and the destination's quota use.");
+        sinksStatus.SetAction((parse, cancellationToken) => SinksCommand.StatusAsync(parse.GetValue(config), cancellationToken));
+        sinks.Subcommands.Add(sinksStatus);
+        sinks.Subcommands.Add(SinkCommand(config, "dead-letters", "One line per dead letter of a sink: when, the change, and the destination's error code and message.",
+            SinksCommand.DeadLettersAsync));
+        sinks.Subcommands.Add(SinkCommand(config, "replay", "Queue a sink's dead letters to be delivered again (each profile as it is then) by the next run or the running service.",
+            SinksCommand.ReplayAsync));
+
         var root = new RootCommand("Stitcher: stitches fragmented customer records from many channels into golden profiles.")
         {
+            sinks,
             run,
             ingest,
             train,
@@ -208,6 +219,15 @@ internal static class StitcherCommandLine
         };
         root.Options.Add(config);
         return root;
+    }
+
+    /// <summary>A <c>sinks</c> subcommand about one sink, named by <c>--sink</c>.</summary>
+    private static Command SinkCommand(Option<FileInfo?> config, string name, string description, Func<FileInfo?, string, CancellationToken, Task<int>> action)
+    {
+        var sink = new Option<string>("--sink") { Description = "The configured sink's name (Sinks:<name>).", Required = true };
+        var command = new Command(name, description) { sink };
+        command.SetAction((parse, cancellationToken) => action(parse.GetValue(config), parse.GetRequiredValue(sink), cancellationToken));
+        return command;
     }
 
     /// <summary>A command that records a reviewer's decision about two records given as arguments.</summary>

@@ -48,6 +48,13 @@ internal static class SummaryReport
             AnsiConsole.MarkupLine("Values kept unverified (normalized, compared like any other): "
                 + string.Join(", ", unverified.Select(pair => $"{Markup.Escape(pair.Key)} [bold]{pair.Value:N0}[/]")) + ".");
         }
+        foreach (var sink in summary.Sinks)
+        {
+            var state = sink.LagChanges == 0 ? "[green]drained[/]" : $"[red]{sink.LagChanges:N0} changes behind[/]";
+            AnsiConsole.MarkupLine($"Sink [bold]{Markup.Escape(sink.Sink)}[/]: {state}, {sink.Delivered:N0} changes delivered so far"
+                + (sink.DeadLetters > 0 ? $", [red]{sink.DeadLetters:N0} dead letters[/] (stitcher sinks dead-letters --sink {Markup.Escape(sink.Sink)})" : "")
+                + (sink.LastError is { } error ? $"; last error: {Markup.Escape(error)}" : "") + ".");
+        }
         // One plain line for scripts and CI logs; an unverified_<attribute> count per attribute that had any.
         Console.WriteLine(
             $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} sources_missing={summary.SourcesMissing} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "

@@ -45,6 +45,7 @@ internal static class TrainCommand
         }
         var summary = await AnsiConsole.Status().StartAsync("Resolving the stored records…", context =>
             engine.ResolveAllAsync(new Progress<long>(done => context.Status($"Resolving the stored records… {done:N0} profiles"))));
+        await engine.DrainSinksAsync(CancellationToken.None).ConfigureAwait(false);
         await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         AnsiConsole.MarkupLine($"Resolved [bold]{summary.Records:N0}[/] records again: [bold]{summary.ProfilesBefore:N0}[/] profiles before, "
             + $"[bold]{summary.ProfilesAfter:N0}[/] after ({summary.ProfilesCreated:N0} new, {summary.ProfilesMerged:N0} merged away), {summary.Elapsed.TotalSeconds:F2} s.");

@@ -45,7 +45,7 @@ internal sealed class ConfiguredSinks : IDisposable
         var baseDirectory = string.IsNullOrEmpty(_options.BaseDirectory) ? Environment.CurrentDirectory : _options.BaseDirectory;
         try
         {
-            return plugin.CreateSink(new SinkContext(sinkName, sink.Settings, baseDirectory, _loggerFactory));
+            return plugin.CreateSink(new SinkContext(sinkName, sink.Settings, baseDirectory, _loggerFactory) { Purpose = sink.Purpose });
         }
         catch (ArgumentException ex)
         {

@@ -21,6 +21,7 @@ public sealed class ReviewerDecisionTests : IDisposable
             Assert.Equal(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2"));
 
             Assert.True(await engine.DecideAsync("crm", "c1", "crm", "c2", samePerson: false));
+            await engine.DrainSinksAsync();
 
             Assert.NotEqual(engine.FindProfileIdByRecord("crm", "c1"), engine.FindProfileIdByRecord("crm", "c2"));
             Assert.Equal(2, engine.TotalProfiles);

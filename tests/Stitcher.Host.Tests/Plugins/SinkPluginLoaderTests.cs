@@ -132,8 +132,8 @@ public sealed class SinkPluginLoaderTests : IDisposable
         await using (var sink = plugin.CreateSink(new SinkContext("audit", settings, _temp.Path, NullLoggerFactory.Instance)))
         {
             Assert.Equal("audit", sink.Name);
-            await sink.WriteAsync(new ProfileBatch([Profile("p-1"), Profile("p-2")], ["p-0"]), CancellationToken.None);
-            await sink.WriteAsync(new ProfileBatch([Profile("p-3")], []), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-1"), Profile("p-2")], ["p-0"]), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([Profile("p-3")], []), CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
 
@@ -159,7 +159,7 @@ public sealed class SinkPluginLoaderTests : IDisposable
                     ["full_name"] = new("홍길동", "web", "w-1", s_seen),
                 },
             };
-            await sink.WriteAsync(new ProfileBatch([profile], []), CancellationToken.None);
+            await sink.WriteAsync(Batches.Of([profile], []), CancellationToken.None);
             await sink.FlushAsync(CancellationToken.None);
         }
 

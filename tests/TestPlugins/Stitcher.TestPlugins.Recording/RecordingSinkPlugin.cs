@@ -35,7 +35,7 @@ internal sealed class RecordingSink(string name, string path) : IProfileSink
 {
     public string Name { get; } = name;
 
-    public async ValueTask WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
     {
         var context = AssemblyLoadContext.GetLoadContext(typeof(RecordingSink).Assembly)?.Name ?? "";
         var ids = new List<string>(batch.Profiles.Count);
@@ -46,6 +46,7 @@ internal sealed class RecordingSink(string name, string path) : IProfileSink
 
         var line = $"{context}|{string.Join(',', ids)}|{string.Join(',', batch.RetiredProfileIds)}{Environment.NewLine}";
         await File.AppendAllTextAsync(path, line, cancellationToken).ConfigureAwait(false);
+        return [];
     }
 
     public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
