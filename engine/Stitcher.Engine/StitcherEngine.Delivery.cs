@@ -58,6 +58,16 @@ public sealed partial class StitcherEngine
         return statuses;
     }
 
+    private long SinkDeadLetterTotal()
+    {
+        var total = 0L;
+        foreach (var outbox in _outboxes)
+        {
+            total += outbox.Status().DeadLetters;
+        }
+        return total;
+    }
+
     private async Task DrainCoreAsync(CancellationToken cancellationToken)
     {
         if (_outboxes.Count == 0 || _fault is not null)

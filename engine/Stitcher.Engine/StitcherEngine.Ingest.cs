@@ -71,6 +71,7 @@ public sealed partial class StitcherEngine
         {
             var started = Stopwatch.GetTimestamp();
             var summary = new RunSummary();
+            var deadLettersBefore = SinkDeadLetterTotal();
             try
             {
                 await IngestFileCoreAsync(source, fullPath, finalRead: true, summary, cancellationToken).ConfigureAwait(false);
@@ -82,6 +83,7 @@ public sealed partial class StitcherEngine
             }
             await DrainCoreAsync(cancellationToken).ConfigureAwait(false);
             summary.Sinks = SinkStatuses();
+            summary.SinkDeadLetters = SinkDeadLetterTotal() - deadLettersBefore;
             return summary;
         }
         finally
@@ -169,6 +171,7 @@ public sealed partial class StitcherEngine
         {
             var started = Stopwatch.GetTimestamp();
             var summary = new RunSummary();
+            var deadLettersBefore = SinkDeadLetterTotal();
             try
             {
                 foreach (var source in _channels.Values)
@@ -209,6 +212,7 @@ public sealed partial class StitcherEngine
             {
                 await DrainCoreAsync(cancellationToken).ConfigureAwait(false);
                 summary.Sinks = SinkStatuses();
+                summary.SinkDeadLetters = SinkDeadLetterTotal() - deadLettersBefore;
             }
             return summary;
         }

@@ -87,6 +87,46 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RunOnce_WebhookThatCannotBeReached_ExitsFourAndTheSinksCommandsShowAndReplayItsDeadLetters()
+    {
+        var config = Config();
+        // Port 9 (discard) on loopback: nothing listens, every try is refused at once.
+        config["Stitcher"]!["Sinks"]!["hook"] = new JsonObject
+        {
+            ["Plugin"] = "webhook",
+            ["MaxAttempts"] = 2,
+            ["RetryDelayMilliseconds"] = 1,
+            ["Settings"] = new JsonObject { ["Url"] = "http://127.0.0.1:9/hooks", ["Secret"] = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" },
+        };
+        var configPath = WriteConfig(config);
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
+        File.WriteAllLines(Path.Combine(_temp.Path, "in", "a.csv"), ["id,at,email,name", "a1,2026-01-01T00:00:00Z,ann@example.org,Ann", "b1,2026-01-02T00:00:00Z,bob@example.org,Bob"]);
+
+        var run = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        // Stitched and delivered to the CSV sink, but the webhook's changes are dead letters: exit 4.
+        Assert.True(run.ExitCode == 4, run.Stdout + run.Stderr);
+        Assert.Equal(2, CountRows(ProfilesCsv));
+        var status = await StitcherProcess.RunAsync(_temp.Path, "sinks", "status", "--config", configPath);
+        Assert.Contains("sink: name=hook plugin=webhook", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("lag_changes=0", status.Stdout, StringComparison.Ordinal);
+        Assert.Contains("dead_letters=2", status.Stdout, StringComparison.Ordinal);
+        var letters = await StitcherProcess.RunAsync(_temp.Path, "sinks", "dead-letters", "--sink", "hook", "--config", configPath);
+        var lines = letters.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, line => Assert.Contains("\tupserted\t", line, StringComparison.Ordinal));
+        Assert.All(lines, line => Assert.Contains("Connection refused", line, StringComparison.Ordinal));
+        Assert.Equal(2, (await StitcherProcess.RunAsync(_temp.Path, "sinks", "dead-letters", "--sink", "nope", "--config", configPath)).ExitCode);
+
+        var replay = await StitcherProcess.RunAsync(_temp.Path, "sinks", "replay", "--sink", "hook", "--config", configPath);
+        Assert.Contains("2 dead letters of sink hook queued", replay.Stdout, StringComparison.Ordinal);
+        // Replayed by the next run, and still refused: dead letters again, exit 4 again.
+        Assert.Equal(4, (await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath)).ExitCode);
+        Assert.Equal(2, (await StitcherProcess.RunAsync(_temp.Path, "sinks", "dead-letters", "--sink", "hook", "--config", configPath)).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task UnlinkThenLink_FromTheCommandLine_SplitAndJoinTheRecordsAndExplainSaysWhy()
     {
         var configPath = WriteConfig(Config());
@@ -190,6 +230,7 @@ public sealed partial class StitcherCommandTests : IDisposable
             Assert.True(process.ExitCode == 0, output);
         }
         Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Csv", "Stitcher.Plugins.Csv.dll")));
+        Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Webhook", "Stitcher.Plugins.Webhook.dll")));
 
         // The published host, with no PluginDirectories configured, finds the CSV sink in its own plugins/.
         var configPath = WriteConfig(Config());

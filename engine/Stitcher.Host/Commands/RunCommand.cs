@@ -24,7 +24,7 @@ internal static class RunCommand
             var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.RunOnceAsync(token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return summary.HasFailures ? ExitCodes.Failed : ExitCodes.Success;
+            return ExitCodes.For(summary);
         }, cancellationToken);
 }
 
@@ -44,7 +44,7 @@ internal static class IngestCommand
             var summary = await IngestProgressDisplay.RunAsync(engine, () => engine.IngestFileAsync(channel, input.FullName, token)).ConfigureAwait(false);
             SummaryReport.Write(summary, engine);
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            return summary.HasFailures ? ExitCodes.Failed : ExitCodes.Success;
+            return ExitCodes.For(summary);
         }, cancellationToken);
 }
 
@@ -55,5 +55,11 @@ internal static class ExitCodes
     public const int InvalidConfiguration = 2;
     /// <summary>Another process owns the data directory; nothing was changed.</summary>
     public const int DataDirectoryInUse = 3;
+    /// <summary>Stitched and checkpointed, but a sink dead-lettered changes during the run (see <c>stitcher sinks dead-letters</c>).</summary>
+    public const int SinkDeadLetters = 4;
     public const int Cancelled = 130;
+
+    /// <summary>A run's exit code: a failed file or source first, then dead letters of a sink.</summary>
+    public static int For(Stitcher.Engine.Pipeline.RunSummary summary) =>
+        summary.HasFailures ? Failed : summary.SinkDeadLetters > 0 ? SinkDeadLetters : Success;
 }

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Stitcher.Plugins.Webhook;
+
+/// <summary>
+/// Posts each batch as <c>{"events": [...]}</c>, signed per Standard Webhooks: <c>webhook-id</c> (a hash of the body, so a
+/// retry of the same body has the same id and a receiver can drop the repeat), <c>webhook-timestamp</c> (seconds, per
+/// try) and <c>webhook-signature: v1,&lt;base64 HMAC-SHA256 of "id.timestamp.body"&gt;</c>. A 2xx answer delivers the
+/// batch; 408, 425, 429 and 5xx (and a connection that fails) are retried, honouring <c>Retry-After</c>; any other
+/// answer is permanent and dead-letters the batch with its status and the first part of its body.
+/// </summary>
+internal sealed partial class WebhookSink : IProfileSink
+{
+    private const int ErrorBodyChars = 500;
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private static readonly MediaTypeHeaderValue s_jsonType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly WebhookSettings _settings;
+    private readonly HttpClient _http;
+    private readonly ILogger _logger;
+    private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
+
+    public WebhookSink(SinkContext context, WebhookSettings settings, HttpMessageHandler? handler = null)
+    {
+        Name = context.SinkName;
+        _settings = settings;
+        _logger = context.LoggerFactory.CreateLogger<WebhookSink>();
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = settings.Timeout };
+    }
+
+    public string Name { get; }
+
+    public async ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var body = Serialize(batch);
+        var id = MessageId(body.Span);
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _settings.Url) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = s_jsonType;
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp);
+        request.Headers.Add("webhook-signature", Sign(_settings.Key, id, timestamp, body.Span));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SinkException($"POST {_settings.Url.GetLeftPart(UriPartial.Path)} failed: {ex.Message}", retryable: true, code: ex.HttpRequestError.ToString(), innerException: ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SinkException($"POST {_settings.Url.GetLeftPart(UriPartial.Path)} timed out after {_settings.Timeout.TotalSeconds:0.#} s", retryable: true, code: "timeout", innerException: ex);
+        }
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                Log.Posted(_logger, Name, batch.Changes.Count, (int)response.StatusCode, id);
+                return [];
+            }
+            var status = (int)response.StatusCode;
+            var text = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            var retryable = status is 408 or 425 or 429 or >= 500;
+            throw new SinkException($"HTTP {status} {response.ReasonPhrase}: {text}", retryable, status.ToString(CultureInfo.InvariantCulture), RetryAfter(response));
+        }
+    }
+
+    /// <summary>Each request is delivered when its answer came back: nothing is held to flush.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The body: <c>{"events":[{type, profile_id, version, idempotency_key, changed_at, profile | survivor_id}]}</c>.</summary>
+    internal ReadOnlyMemory<byte> Serialize(ProfileBatch batch)
+    {
+        _body.ResetWrittenCount();
+        using var writer = new Utf8JsonWriter(_body);
+        writer.WriteStartObject();
+        writer.WriteStartArray("events");
+        foreach (var change in batch.Changes)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", change.Kind switch
+            {
+                ProfileChangeKind.Upserted => "profile.upserted",
+                ProfileChangeKind.Retired => "profile.retired",
+                _ => "profile.deleted",
+            });
+            writer.WriteString("profile_id", change.ProfileId);
+            writer.WriteNumber("version", change.Version);
+            writer.WriteString("idempotency_key", change.IdempotencyKey);
+            writer.WriteString("changed_at", change.ChangedAt);
+            if (change.SurvivorId is { } survivor)
+            {
+                writer.WriteString("survivor_id", survivor);
+            }
+            if (change.Profile is { } profile)
+            {
+                writer.WritePropertyName("profile");
+                JsonSerializer.Serialize(writer, profile, s_json);
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+        // A copy: the buffer is reused by the next batch while this request may still be retried by the outbox.
+        return _body.WrittenMemory.ToArray();
+    }
+
+    /// <summary>Standard Webhooks' id: the same for the same body, no dots.</summary>
+    internal static string MessageId(ReadOnlySpan<byte> body)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(body, hash);
+        return "msg_" + Convert.ToHexStringLower(hash[..16]);
+    }
+
+    /// <summary><c>v1,</c> and the base64 HMAC-SHA256, keyed by the secret, of <c>id.timestamp.body</c>.</summary>
+    internal static string Sign(byte[] key, string id, string timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.UTF8.GetBytes(id + "." + timestamp + ".");
+        var content = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(content, 0);
+        body.CopyTo(content.AsSpan(prefix.Length));
+        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter is not { } after)
+        {
+            return null;
+        }
+        if (after.Delta is { } delta)
+        {
+            return delta;
+        }
+        return after.Date is { } date ? (date - DateTimeOffset.UtcNow) is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero : null;
+    }
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            text = text.ReplaceLineEndings(" ").Trim();
+            return text.Length <= ErrorBodyChars ? text : text[..ErrorBodyChars] + "…";
+        }
+        catch (HttpRequestException)
+        {
+            return "";
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Webhook sink {Sink}: posted {Changes} changes, HTTP {Status}, {MessageId}")]
+        public static partial void Posted(ILogger logger, string sink, int changes, int status, string messageId);
+    }
+}
