@@ -9,21 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Stitcher.Plugins.Webhook;
 
 /// <summary>
-/// Posts each batch as <c>{"events": [...]}</c>, signed per Standard Webhooks: <c>webhook-id</c> (a hash of the body, so a
-/// retry of the same body has the same id and a receiver can drop the repeat), <c>webhook-timestamp</c> (seconds, per
-/// try) and <c>webhook-signature: v1,&lt;base64 HMAC-SHA256 of "id.timestamp.body"&gt;</c>. A 2xx answer delivers the
+/// Posts each batch as <c>{"events": [...]}</c>, signed per Standard Webhooks: <c>webhook-id</c> (a hash of the batch's
+/// idempotency keys: a key always comes with the same content, so the same id always stands for the same body, and a
+/// retry of a body has its id; a receiver can drop the repeat), <c>webhook-timestamp</c> (seconds, per try) and <c>webhook-signature: v1,&lt;base64 HMAC-SHA256 of "id.timestamp.body"&gt;</c>. A 2xx answer delivers the
 /// batch; 408, 425, 429 and 5xx (and a connection that fails) are retried, honouring <c>Retry-After</c>; any other
 /// answer is permanent and dead-letters the batch with its status and the first part of its body.
 /// </summary>
 internal sealed partial class WebhookSink : IProfileSink
 {
     private const int ErrorBodyChars = 500;
-
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
 
     private static readonly MediaTypeHeaderValue s_jsonType = new("application/json") { CharSet = "utf-8" };
 
@@ -45,8 +39,10 @@ internal sealed partial class WebhookSink : IProfileSink
     public async ValueTask<IReadOnlyList<ChangeRejection>> WriteAsync(ProfileBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        // The body is written into a buffer the sink reuses: calls never overlap, and the request is done with it
+        // when this returns.
         var body = Serialize(batch);
-        var id = MessageId(body.Span);
+        var id = MessageId(batch);
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         using var request = new HttpRequestMessage(HttpMethod.Post, _settings.Url) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = s_jsonType;
@@ -116,33 +112,40 @@ internal sealed partial class WebhookSink : IProfileSink
             if (change.Profile is { } profile)
             {
                 writer.WritePropertyName("profile");
-                JsonSerializer.Serialize(writer, profile, s_json);
+                JsonSerializer.Serialize(writer, profile, WebhookJsonContext.Default.StitchedProfile);
             }
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.Flush();
-        // A copy: the buffer is reused by the next batch while this request may still be retried by the outbox.
-        return _body.WrittenMemory.ToArray();
+        return _body.WrittenMemory;
     }
 
-    /// <summary>Standard Webhooks' id: the same for the same body, no dots.</summary>
-    internal static string MessageId(ReadOnlySpan<byte> body)
+    /// <summary>Standard Webhooks' id, no dots: a hash of the batch's idempotency keys, in order.</summary>
+    internal static string MessageId(ProfileBatch batch)
     {
-        Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(body, hash);
-        return "msg_" + Convert.ToHexStringLower(hash[..16]);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> key = stackalloc byte[256];
+        foreach (var change in batch.Changes)
+        {
+            var text = change.IdempotencyKey;
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length) <= key.Length ? Encoding.UTF8.GetBytes(text, key) : -1;
+            hash.AppendData(length >= 0 ? key[..length] : Encoding.UTF8.GetBytes(text));
+            hash.AppendData("\n"u8);
+        }
+        Span<byte> digest = stackalloc byte[32];
+        hash.GetHashAndReset(digest);
+        return "msg_" + Convert.ToHexStringLower(digest[..16]);
     }
 
     /// <summary><c>v1,</c> and the base64 HMAC-SHA256, keyed by the secret, of <c>id.timestamp.body</c>.</summary>
     internal static string Sign(byte[] key, string id, string timestamp, ReadOnlySpan<byte> body)
     {
-        var prefix = Encoding.UTF8.GetBytes(id + "." + timestamp + ".");
-        var content = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(content, 0);
-        body.CopyTo(content.AsSpan(prefix.Length));
-        return "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, content));
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key);
+        hmac.AppendData(Encoding.UTF8.GetBytes(id + "." + timestamp + "."));
+        hmac.AppendData(body);
+        return "v1," + Convert.ToBase64String(hmac.GetHashAndReset());
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response)
