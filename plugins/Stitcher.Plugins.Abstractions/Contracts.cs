@@ -31,6 +31,12 @@ public sealed record SinkContext(
     /// the sink's <c>Purpose</c> setting; null when not configured. Consent is checked per purpose.
     /// </summary>
     public string? Purpose { get; init; }
+
+    /// <summary>
+    /// A directory the sink may keep its own state in (the destination's ids for profiles, say), inside the engine's
+    /// data directory and kept with it; null when the host gives none. Created by the sink when it needs it.
+    /// </summary>
+    public string? StateDirectory { get; init; }
 }
 
 /// <summary>

@@ -231,6 +231,7 @@ public sealed partial class StitcherCommandTests : IDisposable
         }
         Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Csv", "Stitcher.Plugins.Csv.dll")));
         Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Webhook", "Stitcher.Plugins.Webhook.dll")));
+        Assert.True(File.Exists(Path.Combine(published, "plugins", "Stitcher.Plugins.Salesforce", "Stitcher.Plugins.Salesforce.dll")));
 
         // The published host, with no PluginDirectories configured, finds the CSV sink in its own plugins/.
         var configPath = WriteConfig(Config());

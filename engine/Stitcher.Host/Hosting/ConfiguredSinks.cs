@@ -45,7 +45,11 @@ internal sealed class ConfiguredSinks : IDisposable
         var baseDirectory = string.IsNullOrEmpty(_options.BaseDirectory) ? Environment.CurrentDirectory : _options.BaseDirectory;
         try
         {
-            return plugin.CreateSink(new SinkContext(sinkName, sink.Settings, baseDirectory, _loggerFactory) { Purpose = sink.Purpose });
+            return plugin.CreateSink(new SinkContext(sinkName, sink.Settings, baseDirectory, _loggerFactory)
+            {
+                Purpose = sink.Purpose,
+                StateDirectory = Path.Combine(new Stitcher.Engine.Delivery.OutboxFiles(_options.ResolvePath(_options.DataDirectory), sinkName).Directory, "state"),
+            });
         }
         catch (ArgumentException ex)
         {
