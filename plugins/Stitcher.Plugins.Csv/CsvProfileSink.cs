@@ -8,6 +8,8 @@ namespace Stitcher.Plugins.Csv;
 /// <summary>
 /// Keeps one CSV row per golden profile. Rows live in memory keyed by profile id; every flush rewrites the whole file
 /// (sorted by profile id) through a temporary file in the same directory, so readers never see a half-written file.
+/// Each flush also writes the changes it took, in order, as a change file of their own (<c>changes</c> setting), the
+/// same way: a downstream job loads the snapshot once, then each change file in name order.
 /// </summary>
 internal sealed partial class CsvProfileSink : IProfileSink
 {
@@ -28,6 +30,10 @@ internal sealed partial class CsvProfileSink : IProfileSink
     private readonly IReadOnlyList<string> _attributes;
     private readonly string[] _header;
     private readonly Dictionary<string, string[]> _rows = new(StringComparer.Ordinal);
+    private readonly string? _changesDirectory;
+    private readonly string[] _changeHeader;
+    private readonly List<string[]> _pendingChanges = [];
+    private int _changeFiles;
     private readonly ILogger _logger;
     private bool _dirty;
     private bool _disposed;
@@ -54,6 +60,9 @@ internal sealed partial class CsvProfileSink : IProfileSink
         _header[^2] = CurrentStageColumn;
         _header[^1] = AccountsColumn;
 
+        _changesDirectory = settings.ChangesDirectory;
+        _changeHeader = ["change", "version", "survivor_id", "changed_at", .. _header];
+
         LoadExistingFile();
         Log.Opened(_logger, Name, _path, _rows.Count);
     }
@@ -73,15 +82,25 @@ internal sealed partial class CsvProfileSink : IProfileSink
         foreach (var change in batch.Changes)
         {
             // In order: an id retired early in a batch may be claimed again later in it.
+            string[]? row = null;
             if (change is { Kind: ProfileChangeKind.Upserted, Profile: { } profile })
             {
-                _rows[profile.Id] = ToRow(profile);
+                row = ToRow(profile);
+                _rows[profile.Id] = row;
                 upserted++;
             }
             else if (change.Kind != ProfileChangeKind.Upserted)
             {
                 _rows.Remove(change.ProfileId);
                 removed++;
+            }
+            else
+            {
+                continue;
+            }
+            if (_changesDirectory is not null)
+            {
+                _pendingChanges.Add(ChangeRow(change, row));
             }
         }
 
@@ -93,6 +112,16 @@ internal sealed partial class CsvProfileSink : IProfileSink
     public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pendingChanges.Count > 0)
+        {
+            // The change file first: a crash before the snapshot is rewritten leaves changes that the snapshot will also
+            // hold once these changes come again, never a snapshot ahead of the change files.
+            var name = $"changes-{DateTime.UtcNow:yyyyMMdd'T'HHmmssfffffff}-{++_changeFiles:D6}.csv";
+            await WriteAtomicallyAsync(Path.Combine(_changesDirectory!, name), _changeHeader, _pendingChanges, cancellationToken).ConfigureAwait(false);
+            Log.ChangesWritten(_logger, Name, _pendingChanges.Count, name);
+            _pendingChanges.Clear();
+        }
+
         if (!_dirty && File.Exists(_path))
         {
             return;
@@ -145,6 +174,27 @@ internal sealed partial class CsvProfileSink : IProfileSink
         row[^2] = profile.Timeline?.CurrentStage ?? "";
         row[^1] = string.Join(';', profile.Accounts);
         return row;
+    }
+
+    /// <summary>A change file's row: the change, its version, the survivor of a retirement, when, and the profile's row (empty for a removal).</summary>
+    private string[] ChangeRow(ProfileChange change, string[]? row)
+    {
+        var fields = new string[_changeHeader.Length];
+        fields[0] = change.Kind switch
+        {
+            ProfileChangeKind.Upserted => "upserted",
+            ProfileChangeKind.Retired => "retired",
+            _ => "deleted",
+        };
+        fields[1] = change.Version.ToString(CultureInfo.InvariantCulture);
+        fields[2] = change.SurvivorId ?? "";
+        fields[3] = FormatTimestamp(change.ChangedAt);
+        for (var i = 0; i < _header.Length; i++)
+        {
+            fields[4 + i] = row?[i] ?? "";
+        }
+        fields[4] = change.ProfileId;
+        return fields;
     }
 
     private static string FormatTimestamp(DateTimeOffset timestamp) =>
@@ -202,15 +252,20 @@ internal sealed partial class CsvProfileSink : IProfileSink
         }
     }
 
-    private async Task WriteFileAsync(CancellationToken cancellationToken)
+    private Task WriteFileAsync(CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(_path)!;
-        Directory.CreateDirectory(directory);
-        var tempPath = Path.Combine(directory, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
-
         var ids = new string[_rows.Count];
         _rows.Keys.CopyTo(ids, 0);
         Array.Sort(ids, StringComparer.Ordinal);
+        return WriteAtomicallyAsync(_path, _header, ids.Select(id => _rows[id]), cancellationToken);
+    }
+
+    /// <summary>Writes a CSV file through a temporary file in the same directory, flushed to disk, then renamed over the target.</summary>
+    private static async Task WriteAtomicallyAsync(string path, string[] header, IEnumerable<string[]> rows, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var tempPath = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 
         try
         {
@@ -221,12 +276,12 @@ internal sealed partial class CsvProfileSink : IProfileSink
                 await using (writer.ConfigureAwait(false))
                 {
                     var line = new StringBuilder();
-                    AppendRecord(line, _header);
+                    AppendRecord(line, header);
                     await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                    foreach (var id in ids)
+                    foreach (var row in rows)
                     {
                         line.Clear();
-                        AppendRecord(line, _rows[id]);
+                        AppendRecord(line, row);
                         await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
                     }
 
@@ -236,7 +291,7 @@ internal sealed partial class CsvProfileSink : IProfileSink
                 stream.Flush(flushToDisk: true);
             }
 
-            File.Move(tempPath, _path, overwrite: true);
+            File.Move(tempPath, path, overwrite: true);
         }
         catch
         {
@@ -279,5 +334,8 @@ internal sealed partial class CsvProfileSink : IProfileSink
 
         [LoggerMessage(3, LogLevel.Debug, "CSV sink {SinkName} wrote {ProfileCount} profiles")]
         public static partial void Flushed(ILogger logger, string sinkName, int profileCount);
+
+        [LoggerMessage(4, LogLevel.Debug, "CSV sink {SinkName} wrote {ChangeCount} changes to {File}")]
+        public static partial void ChangesWritten(ILogger logger, string sinkName, int changeCount, string file);
     }
 }

@@ -5,6 +5,8 @@ internal sealed class CsvSinkSettings
 {
     internal const string PathKey = "path";
     internal const string AttributesKey = "attributes";
+    internal const string ChangesKey = "changes";
+    internal const string NoChanges = "none";
     internal const string DefaultPath = "output/profiles.csv";
 
     internal static readonly IReadOnlyList<string> DefaultAttributes =
@@ -14,10 +16,11 @@ internal sealed class CsvSinkSettings
         "company", "customer_id", "loyalty_id", "device_id", "account_id",
     ];
 
-    private CsvSinkSettings(string path, IReadOnlyList<string> attributes)
+    private CsvSinkSettings(string path, IReadOnlyList<string> attributes, string? changesDirectory)
     {
         Path = path;
         Attributes = attributes;
+        ChangesDirectory = changesDirectory;
     }
 
     /// <summary>Full path of the CSV file.</summary>
@@ -26,12 +29,16 @@ internal sealed class CsvSinkSettings
     /// <summary>Canonical attribute names written as columns, in order.</summary>
     public IReadOnlyList<string> Attributes { get; }
 
+    /// <summary>Where each flush writes its change file; null when the <c>changes</c> setting is <c>none</c>.</summary>
+    public string? ChangesDirectory { get; }
+
     public static CsvSinkSettings Parse(SinkContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
 
         var path = DefaultPath;
         var attributes = DefaultAttributes;
+        string? changes = null;
         foreach (var (key, value) in context.Settings)
         {
             if (string.Equals(key, PathKey, StringComparison.OrdinalIgnoreCase))
@@ -47,16 +54,27 @@ internal sealed class CsvSinkSettings
             {
                 attributes = ParseAttributes(context.SinkName, key, value);
             }
+            else if (string.Equals(key, ChangesKey, StringComparison.OrdinalIgnoreCase))
+            {
+                changes = string.IsNullOrWhiteSpace(value)
+                    ? throw new ArgumentException($"CSV sink '{context.SinkName}': setting '{key}' must be a directory or '{NoChanges}'.", nameof(context))
+                    : value;
+            }
             else
             {
                 throw new ArgumentException(
-                    $"CSV sink '{context.SinkName}': unknown setting '{key}'. Known settings: {PathKey}, {AttributesKey}.",
+                    $"CSV sink '{context.SinkName}': unknown setting '{key}'. Known settings: {PathKey}, {AttributesKey}, {ChangesKey}.",
                     nameof(context));
             }
         }
 
         var fullPath = System.IO.Path.GetFullPath(System.IO.Path.Combine(context.BaseDirectory, path));
-        return new CsvSinkSettings(fullPath, attributes);
+        // By default the change files go beside the snapshot, in changes/.
+        var changesDirectory = changes is null
+            ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(fullPath)!, "changes")
+            : string.Equals(changes, NoChanges, StringComparison.OrdinalIgnoreCase) ? null
+            : System.IO.Path.GetFullPath(System.IO.Path.Combine(context.BaseDirectory, changes));
+        return new CsvSinkSettings(fullPath, attributes, changesDirectory);
     }
 
     private static string[] ParseAttributes(string sinkName, string key, string value)

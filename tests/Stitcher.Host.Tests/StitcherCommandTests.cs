@@ -203,6 +203,53 @@ public sealed partial class StitcherCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SamplePluginOutsideTheSolution_BuiltAndLoadedFromAFolder_RunsWithItsOwnVersionOfADependencyTheHostUses()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Stitcher.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("no Stitcher.sln above the tests");
+        }
+        // As docs/writing-a-plugin.md says: build the plugin on its own, copy its output into a plugin folder.
+        var project = Path.Combine(root, "samples", "plugins", "Stitcher.Sample.NdjsonSink", "Stitcher.Sample.NdjsonSink.csproj");
+        var output = Path.Combine(Path.GetDirectoryName(project)!, "bin", "Release", "net10.0");
+        var build = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in (string[])["build", project, "-c", "Release"])
+        {
+            build.ArgumentList.Add(arg);
+        }
+        using (var process = System.Diagnostics.Process.Start(build)!)
+        {
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, await stdout);
+        }
+        var folder = Path.Combine(_temp.Path, "my-plugins", "Stitcher.Sample.NdjsonSink");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(output).Where(f => !Path.GetFileName(f).StartsWith("Stitcher.Plugins.Abstractions", StringComparison.Ordinal)))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+        var config = Config();
+        config["Stitcher"]!["PluginDirectories"] = new JsonArray(Path.Combine(_temp.Path, "my-plugins"), Path.Combine(AppContext.BaseDirectory, "plugins"));
+        config["Stitcher"]!["Sinks"]!["lines"] = new JsonObject { ["Plugin"] = "ndjson-sample", ["Settings"] = new JsonObject { ["path"] = "out/changes.ndjson" } };
+        var configPath = WriteConfig(config);
+        WriteRows("a.csv", 0, 10);
+
+        var run = await StitcherProcess.RunAsync(_temp.Path, "run", "--once", "--config", configPath);
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var lines = File.ReadAllLines(Path.Combine(_temp.Path, "out", "changes.ndjson"));
+        Assert.Equal(10, lines.Length);
+        Assert.All(lines, line => Assert.Matches("^\\{\"kind\":\"upserted\",\"key\":\"P[0-9a-f]{16}:\\d+\".*\"xxh64\":\"[0-9a-f]{16}\"\\}$", line));
+        // The plugin ran with the System.IO.Hashing it carries (8.0), the host with its own (10.0).
+        Assert.Equal("8.0.0.0", File.ReadAllText(Path.Combine(_temp.Path, "out", "changes.ndjson.meta")));
+        Assert.Equal(10, typeof(System.IO.Hashing.XxHash64).Assembly.GetName().Version!.Major);
+        Assert.Equal(10, CountRows(ProfilesCsv));
+    }
+
+    [Fact]
     public async Task Publish_ShipsTheBundledPluginsAndThePublishedHostLoadsThem()
     {
         var root = AppContext.BaseDirectory;

@@ -237,6 +237,51 @@ public sealed class CsvProfileSinkTests : IDisposable
         Assert.DoesNotContain(loggerFactory.Messages, m => m.Contains("secret", StringComparison.Ordinal) || m.Contains("p-gone", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task FlushAsync_EachFlush_WritesItsChangesInOrderToAChangeFileOfItsOwn()
+    {
+        await using var sink = CreateSink(("attributes", "email"));
+        var changes = Path.Combine(_temp.Path, "out", "changes");
+
+        await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "a@example.com")), Profile("p-2", ("email", "b@example.com"))], []), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+        await sink.WriteAsync(new ProfileBatch(
+        [
+            new ProfileChange(ProfileChangeKind.Retired, "p-2", 7, s_last) { SurvivorId = "p-1" },
+            new ProfileChange(ProfileChangeKind.Upserted, "p-1", 8, s_last) { Profile = Profile("p-1", ("email", "a@example.com")) },
+        ]), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+        // Nothing new: no empty change file.
+        await sink.FlushAsync(CancellationToken.None);
+
+        var files = Directory.GetFiles(changes).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, files.Length);
+        Assert.All(files, f => Assert.Matches(@"changes-\d{8}T\d{13}-\d{6}\.csv$", f));
+        var first = File.ReadAllText(files[0]).Split("\r\n");
+        Assert.Equal("change,version,survivor_id,changed_at,profile_id,email,record_count,records,first_seen,last_seen,current_stage,accounts", first[0]);
+        Assert.StartsWith("upserted,1,,", first[1], StringComparison.Ordinal);
+        Assert.Contains(",p-1,a@example.com,1,web:w-1,", first[1], StringComparison.Ordinal);
+        Assert.Contains(",p-2,b@example.com,", first[2], StringComparison.Ordinal);
+        var second = File.ReadAllText(files[1]).Split("\r\n");
+        Assert.Equal("retired,7,p-1,2024-03-05T18:00:00.0000000Z,p-2,,,,,,,", second[1]);
+        Assert.StartsWith("upserted,8,,", second[2], StringComparison.Ordinal);
+        // The snapshot holds the outcome; no temporary file is left.
+        Assert.Equal(2, File.ReadAllLines(CsvPath).Length);
+        Assert.Empty(Directory.GetFiles(changes, "*.tmp").Concat(Directory.GetFiles(Path.GetDirectoryName(CsvPath)!, "*.tmp")));
+    }
+
+    [Fact]
+    public async Task FlushAsync_ChangesNone_WritesOnlyTheSnapshot()
+    {
+        await using var sink = CreateSink(("attributes", "email"), ("changes", "none"));
+
+        await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "a@example.com"))], []), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+
+        Assert.True(File.Exists(CsvPath));
+        Assert.False(Directory.Exists(Path.Combine(_temp.Path, "out", "changes")));
+    }
+
     private IProfileSink CreateSink(params (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string> { ["path"] = "out/profiles.csv" };
