@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Stitcher.Engine.Ingest;
 using Stitcher.Engine.Matching;
 using Stitcher.Engine.Normalization;
@@ -120,7 +121,7 @@ public sealed partial class StitcherEngine
         {
             var normalized = new string?[CanonicalAttributes.Count];
             _issues.Clear();
-            var accepted = _normalizer.TryNormalize(values, normalized, _issues);
+            var accepted = _normalizer.TryNormalize(values, normalized, _issues) && FitsTheStore(values, normalized, _issues);
             var issues = new List<string>(_issues.Count);
             foreach (var issue in _issues)
             {
@@ -430,7 +431,7 @@ public sealed partial class StitcherEngine
             }
             var normalized = new string?[CanonicalAttributes.Count];
             var issues = new List<FieldIssue>();
-            var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues);
+            var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues) && FitsTheStore(raw.Values, normalized, issues);
             results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
         });
         return results;
@@ -554,7 +555,39 @@ public sealed partial class StitcherEngine
         {
             parts[i] = values[i] ?? "";
         }
-        return string.Join('\u001f', parts).TrimEnd('\u001f');
+        var text = string.Join('\u001f', parts).TrimEnd('\u001f');
+        // A dead letter keeps a bounded prefix of a huge row: enough to find it, never the whole of it.
+        return text.Length <= MaxDeadLetterChars ? text : string.Concat(text.AsSpan(0, MaxDeadLetterChars), $"… [{text.Length - MaxDeadLetterChars:N0} more characters]");
+    }
+
+    private const int MaxDeadLetterChars = 64 * 1024;
+
+    /// <summary>
+    /// Whether a record is within <see cref="Configuration.StitcherOptions.MaxRecordBytes"/>; if not, an issue that rejects it names
+    /// its largest field and both sizes. A record the store cannot hold would fail its whole batch on every restart.
+    /// </summary>
+    private bool FitsTheStore(string?[] raw, string?[] normalized, List<FieldIssue> issues)
+    {
+        long bytes = 0;
+        var largest = 0;
+        var largestBytes = -1L;
+        for (var k = 0; k < CanonicalAttributes.Count; k++)
+        {
+            var size = (raw[k] is { } r ? Encoding.UTF8.GetByteCount(r) : 0) + (normalized[k] is { } n && !ReferenceEquals(n, raw[k]) ? Encoding.UTF8.GetByteCount(n) : 0);
+            bytes += size;
+            if (size > largestBytes)
+            {
+                (largest, largestBytes) = (k, size);
+            }
+        }
+        var limit = _options.EffectiveMaxRecordBytes;
+        if (bytes <= limit)
+        {
+            return true;
+        }
+        issues.Add(new FieldIssue((CanonicalAttribute)largest,
+            $"the record holds {bytes:N0} bytes, more than MaxRecordBytes ({limit:N0}); this field holds {largestBytes:N0}", Rejects: true));
+        return false;
     }
 
     /// <summary>Collects the rows of one file into batches; each batch is linked and its progress saved together.</summary>

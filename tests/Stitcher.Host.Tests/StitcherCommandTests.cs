@@ -345,7 +345,10 @@ public sealed partial class StitcherCommandTests : IDisposable
     [Fact]
     public async Task Service_FatalError_ExitsNonZero()
     {
-        var configPath = WriteConfig(Config());
+        var config = Config();
+        // MaxRecordBytes past the page size, so that the record is not refused first (as it is by default).
+        config["Stitcher"]!["MaxRecordBytes"] = 8 << 20;
+        var configPath = WriteConfig(config);
         Directory.CreateDirectory(Path.Combine(_temp.Path, "in"));
         // A name of 2 MiB in a store of 1 MiB pages: the write cannot succeed, and the service stops.
         File.WriteAllText(Path.Combine(_temp.Path, "in", "a.csv"), "id,at,email,name\na1,2026-01-01T00:00:00Z,ann@example.org," + new string('x', 2 << 20) + "\n");

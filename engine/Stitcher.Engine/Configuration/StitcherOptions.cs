@@ -37,6 +37,17 @@ public sealed class StitcherOptions
     [Range(1, 1_000_000)]
     public int BatchSize { get; set; } = DefaultBatchSize;
 
+    /// <summary>
+    /// The largest record stored, in bytes of its values (as read and normalized); a larger one is dead-lettered with
+    /// its size and the rest of its batch is stitched. 0: an eighth of <c>Store:PageSizeBytes</c>, so that a profile of
+    /// several such records still fits a page of the store's log.
+    /// </summary>
+    [Range(0, 1L << 30)]
+    public long MaxRecordBytes { get; set; }
+
+    /// <summary><see cref="MaxRecordBytes"/>, or its default from the store's page size.</summary>
+    public long EffectiveMaxRecordBytes => MaxRecordBytes > 0 ? MaxRecordBytes : Math.Max(1024, Store.PageSizeBytes / 8);
+
     /// <summary>How often a running service takes a checkpoint of the store.</summary>
     [Range(1, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = DefaultCheckpointIntervalSeconds;
