@@ -369,7 +369,18 @@ public sealed partial class StitcherEngine
         }
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;
+        ReportDisabledIdentifiers(batch.Summary);
         WarnIfStoreOutgrewModel();
+    }
+
+    /// <summary>Counts and logs the identifier values that stopped linking while the batch was linked.</summary>
+    private void ReportDisabledIdentifiers(RunSummary summary)
+    {
+        foreach (var (rule, why) in _outcome.DisabledIdentifiers)
+        {
+            summary.IdentifiersDisabled++;
+            Log.IdentifierDisabled(_logger, rule, why);
+        }
     }
 
     /// <summary>Says once per doubling that the store holds more records than the model's block sizes describe.</summary>

@@ -68,7 +68,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             {
                 throw new ArgumentException($"Rule '{rule.Name}' names unknown attribute '{rule.Attribute}'.", nameof(options));
             }
-            rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal), rule.MaxPeople));
+            rules.Add(new IdentifierRule(rule.Name, attribute, rule.WithinChannel, new HashSet<string>(rule.IgnoreValues, StringComparer.Ordinal), rule.MaxPeople, rule.MaxRecords));
         }
         _normalizer = new RecordNormalizer(options.DefaultRegion, options.DayFirstDates, options.FallbackPhoneRegions);
         // Before the store opens: a second process stops here, and the store is untouched.
@@ -315,6 +315,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(107, LogLevel.Error, "Channel {Channel}: {File} was not read: {Reason}")]
         public static partial void FileFailed(ILogger logger, string channel, string file, string reason);
+
+        [LoggerMessage(115, LogLevel.Warning, "An identifier value of rule {Rule} stopped linking: it is shared by {Why}; the profile it held together is resolved again")]
+        public static partial void IdentifierDisabled(ILogger logger, string rule, string why);
 
         [LoggerMessage(112, LogLevel.Warning, "Sink {Sink}: its cursor {Cursor} is past the store's last change {Committed} (a new store): it takes every current profile again")]
         public static partial void CursorPastStore(ILogger logger, string sink, long cursor, long committed);

@@ -139,6 +139,13 @@ public sealed class IdentifierRuleOptions
     /// </summary>
     [Range(0, 1_000_000)]
     public int MaxPeople { get; set; } = 2;
+
+    /// <summary>
+    /// How many records one value may join before it stops linking and is reported (a kiosk's device id, a shop's
+    /// phone on every till receipt): a profile cannot grow without bound on such a value. 0 means no limit.
+    /// </summary>
+    [Range(0, 100_000_000)]
+    public int MaxRecords { get; set; } = 10_000;
 }
 
 /// <summary>One configured use of a sink plugin.</summary>

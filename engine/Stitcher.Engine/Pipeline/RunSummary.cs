@@ -9,6 +9,9 @@ public sealed class RunSummary
     /// <summary>Each sink's delivery status after a run that drained them (<c>run --once</c>, <c>ingest</c>); empty otherwise.</summary>
     public IReadOnlyList<Delivery.SinkStatus> Sinks { get; set; } = [];
 
+    /// <summary>Identifier values that stopped linking during the run (shared by too many people or records).</summary>
+    public int IdentifiersDisabled { get; set; }
+
     /// <summary>Changes the sinks dead-lettered during this run (refused by a destination, or given up on after retries).</summary>
     public long SinkDeadLetters { get; set; }
 

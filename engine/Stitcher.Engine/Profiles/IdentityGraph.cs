@@ -7,7 +7,7 @@ using Stitcher.Engine.Store;
 namespace Stitcher.Engine.Profiles;
 
 /// <summary>One deterministic identifier rule, compiled from configuration.</summary>
-internal sealed record IdentifierRule(string Name, CanonicalAttribute Attribute, bool WithinChannel, HashSet<string> IgnoreValues, int MaxPeople = 2);
+internal sealed record IdentifierRule(string Name, CanonicalAttribute Attribute, bool WithinChannel, HashSet<string> IgnoreValues, int MaxPeople = 2, int MaxRecords = 0);
 
 /// <summary>What happened to the profiles while a batch was linked.</summary>
 internal sealed class LinkOutcome
@@ -19,6 +19,14 @@ internal sealed class LinkOutcome
     public int RecordsLinked { get; set; }
     public int RecordsUnchanged { get; set; }
 
+    /// <summary>Identifier values that stopped linking (too many people or too many records share them).</summary>
+    public int IdentifiersDisabled => DisabledIdentifiers.Count;
+
+    /// <summary>Each value that stopped linking: its rule and why (never the value, which is personal data).</summary>
+    public List<(string Rule, string Why)> DisabledIdentifiers { get; } = [];
+
+    public void Disabled(string rule, string why) => DisabledIdentifiers.Add((rule, why));
+
     public void Clear()
     {
         ChangedProfiles.Clear();
@@ -27,6 +35,7 @@ internal sealed class LinkOutcome
         ProfilesMerged = 0;
         RecordsLinked = 0;
         RecordsUnchanged = 0;
+        DisabledIdentifiers.Clear();
     }
 }
 
@@ -122,8 +131,10 @@ internal sealed partial class IdentityGraph
         _readForLink.Clear();
         var recordKey = StoreKeys.Record(record.Channel, record.RecordId);
         string? replacedProfile = null;
+        StoredRecord? replaced = null;
         if (MayBeStored(recordKey) && _store.TryRead<StoredRecord>(recordKey, out var previous))
         {
+            replaced = previous;
             if (RecordVersion.Compare(previous.Normalized, record.Normalized) >= 0)
             {
                 // The same version again, or an older one arriving late: the stored one stands, whatever the order.
@@ -153,13 +164,27 @@ internal sealed partial class IdentityGraph
             }
             if (!TryGetIdentifier(identifierKey, out var entry))
             {
-                entry = new StoredIdentifier { FirstRecord = recordKey };
+                entry = new StoredIdentifier { FirstRecord = recordKey, Records = 1 };
                 if (person.IsKnown)
                 {
                     entry.People.Add(person);
                 }
                 _recordIdentifiers.Add((identifierKey, entry, rule));
                 continue;
+            }
+            if (!entry.Disabled && (replaced is null || IdentifierKey(rule, replaced, out _) != identifierKey))
+            {
+                // The number of records holding the value depends on the set of records, not their order.
+                entry.Records++;
+                _identifierCache[identifierKey] = entry;
+                if (rule.MaxRecords > 0 && entry.Records > rule.MaxRecords)
+                {
+                    // A kiosk or a shop's phone: one profile would grow without bound. The links it made are taken back.
+                    entry.Disabled = true;
+                    entry.DisabledByRecords = true;
+                    _resplit.Add(entry.ProfileId);
+                    outcome.Disabled(rule.Name, $"more than {rule.MaxRecords} records");
+                }
             }
             if (!entry.Disabled && person.IsKnown && !entry.People.Contains(person) && entry.People.Count < MaxSketchesPerIdentifier)
             {
@@ -170,6 +195,7 @@ internal sealed partial class IdentityGraph
                     // it made so far are taken back.
                     entry.Disabled = true;
                     _resplit.Add(entry.ProfileId);
+                    outcome.Disabled(rule.Name, $"{rule.MaxPeople} or more different people");
                 }
                 _identifierCache[identifierKey] = entry;
             }
@@ -181,7 +207,9 @@ internal sealed partial class IdentityGraph
                     Rule = rule.Name,
                     Value = value,
                     OtherRecord = entry.FirstRecord,
-                    Reason = $"{rule.Name} is shared by {rule.MaxPeople} or more different people; it no longer links",
+                    Reason = entry.DisabledByRecords
+                        ? $"{rule.Name} is held by more than {rule.MaxRecords} records (a kiosk, a shop's phone); it no longer links"
+                        : $"{rule.Name} is shared by {rule.MaxPeople} or more different people; it no longer links",
                 });
                 continue;
             }

@@ -66,6 +66,10 @@ public sealed class StoredIdentifier
     [Key(1)] public string FirstRecord { get; set; } = "";
     [Key(2)] public List<Matching.PersonSketch> People { get; set; } = [];
     [Key(3)] public bool Disabled { get; set; }
+    /// <summary>Records that joined with this value (a record re-sent with the value counts once; deletes do not lower it).</summary>
+    [Key(4)] public int Records { get; set; }
+    /// <summary>Whether it was disabled for joining too many records, rather than different people.</summary>
+    [Key(5)] public bool DisabledByRecords { get; set; }
 }
 
 /// <summary>A golden profile as stored.</summary>

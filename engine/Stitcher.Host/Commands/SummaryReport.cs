@@ -59,7 +59,7 @@ internal static class SummaryReport
         Console.WriteLine(
             $"summary: read={summary.RecordsRead} files_failed={summary.FilesFailed} sources_missing={summary.SourcesMissing} rejected={summary.RecordsRejected} fields_dropped={summary.FieldsDropped} "
             + $"profiles_created={summary.ProfilesCreated} profiles_merged={summary.ProfilesMerged} profiles_total={summary.TotalProfiles} "
-            + $"records_total={summary.TotalRecords} elapsed_s={summary.Elapsed.TotalSeconds:F3}"
+            + $"records_total={summary.TotalRecords} identifiers_disabled={summary.IdentifiersDisabled} elapsed_s={summary.Elapsed.TotalSeconds:F3}"
             + string.Concat(unverified.Select(pair => $" unverified_{pair.Key}={pair.Value}")));
     }
 }

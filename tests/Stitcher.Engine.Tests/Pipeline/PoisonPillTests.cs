@@ -55,4 +55,39 @@ public sealed class PoisonPillTests : IDisposable
         Assert.Contains(result.Issues, i => i.StartsWith("last: the record holds", StringComparison.Ordinal) && i.Contains("MaxRecordBytes (2,048)", StringComparison.Ordinal));
         Assert.Equal(0, engine.TotalRecords);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task IdentifierHeldByMoreThanMaxRecords_StopsLinkingInAnyOrder_AndIsReported(int rotation)
+    {
+        // Six till receipts on the shop's own loyalty card: anonymous, nothing else in common. With MaxRecords 4 the
+        // card stops linking; the receipts stand alone whichever order they came in.
+        var rows = Enumerable.Range(1, 6).Select(i => $"r{i},SHOPCARD,,2026-02-0{i}T10:00:00Z,").ToList();
+        rows = [.. rows.Skip(rotation * 2), .. rows.Take(rotation * 2)];
+        EngineFixture.WriteCrm(_temp.Path);
+        EngineFixture.WritePos(_temp.Path, [.. rows]);
+        await using var engine = EngineFixture.NewEngine(_temp.Path, configure: o => o.Rules.Single(r => r.Name == "loyalty").MaxRecords = 4);
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal(1, summary.IdentifiersDisabled);
+        Assert.Equal((6L, 6L), (engine.TotalRecords, engine.TotalProfiles));
+        // The records that came after the card stopped linking say why they stand alone.
+        var evidence = Enumerable.Range(1, 6).SelectMany(i => engine.ExplainRecord("pos", $"r{i}")!.Members.Single().Evidence);
+        Assert.Contains(evidence, e => e.Kind == "refused" && e.Reason.Contains("held by more than 4 records", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task IdentifierWithinMaxRecords_StillLinks()
+    {
+        EngineFixture.WriteCrm(_temp.Path);
+        EngineFixture.WritePos(_temp.Path, [.. Enumerable.Range(1, 4).Select(i => $"r{i},CARD7,,2026-02-0{i}T10:00:00Z,")]);
+        await using var engine = EngineFixture.NewEngine(_temp.Path, configure: o => o.Rules.Single(r => r.Name == "loyalty").MaxRecords = 4);
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal((0, 1L), (summary.IdentifiersDisabled, engine.TotalProfiles));
+    }
 }
