@@ -45,6 +45,14 @@ public sealed class StitcherOptions
     [Range(0, 1L << 30)]
     public long MaxRecordBytes { get; set; }
 
+    /// <summary>
+    /// The longest row (CSV) or line (NDJSON) read. A quote never closed within it loses only the line it opened on, a
+    /// longer line its rest; either is dead-lettered with its start, and reading resumes at the next line. Memory per
+    /// file stays within about this size.
+    /// </summary>
+    [Range(1024, int.MaxValue)]
+    public int MaxRowBytes { get; set; } = Ingest.ChannelFile.DefaultMaxRowBytes;
+
     /// <summary><see cref="MaxRecordBytes"/>, or its default from the store's page size.</summary>
     public long EffectiveMaxRecordBytes => MaxRecordBytes > 0 ? MaxRecordBytes : Math.Max(1024, Store.PageSizeBytes / 8);
 

@@ -7,6 +7,9 @@ internal static class ChannelFile
 {
     public const int BufferSize = 64 * 1024;
 
+    /// <summary>The longest row or line read by default; a longer one is cut off and dead-lettered (see <c>MaxRowBytes</c>).</summary>
+    public const int DefaultMaxRowBytes = 4 << 20;
+
     // leaveOpen: the CSV reader reads the header, then seeks the same stream to the resume offset.
     private static readonly StreamPipeReaderOptions s_pipeOptions = new(bufferSize: BufferSize, leaveOpen: true);
 

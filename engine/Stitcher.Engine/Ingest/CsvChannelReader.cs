@@ -15,12 +15,19 @@ public sealed class CsvChannelReader : IChannelFileReader
     private readonly SearchValues<byte> _unquotedStops;
     private readonly SearchValues<byte> _padding;
     private readonly SearchValues<byte> _paddingAfterQuote;
+    private readonly int _maxRowBytes;
 
     /// <param name="mapping">Canonical attribute to header column name.</param>
     /// <param name="delimiter">Field separator: any ASCII character except a quote or a line break.</param>
-    public CsvChannelReader(FieldMapping mapping, char delimiter = ',')
+    /// <param name="maxRowBytes">
+    /// A longer row is cut off: a quote never closed loses only the line it opened on, a line that long its rest;
+    /// either is dead-lettered and reading resumes at the next line.
+    /// </param>
+    public CsvChannelReader(FieldMapping mapping, char delimiter = ',', int maxRowBytes = ChannelFile.DefaultMaxRowBytes)
     {
         ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRowBytes, 1024);
+        _maxRowBytes = maxRowBytes;
         if (delimiter is '"' or '\r' or '\n' or > '\x7F')
         {
             throw new ArgumentOutOfRangeException(nameof(delimiter), delimiter, "The delimiter must be an ASCII character other than a quote or a line break.");
@@ -49,7 +56,7 @@ public sealed class CsvChannelReader : IChannelFileReader
 
         await using var stream = ChannelFile.OpenRead(path);
         await ChannelFile.RefuseCrOnlyLineEndingsAsync(stream, path, cancellationToken).ConfigureAwait(false);
-        using var scanner = new CsvRowScanner(path, _mapping, _delimiter, _unquotedStops, _padding, _paddingAfterQuote);
+        using var scanner = new CsvRowScanner(path, _mapping, _delimiter, _unquotedStops, _padding, _paddingAfterQuote, _maxRowBytes);
         var pipe = ChannelFile.CreatePipe(stream);
         try
         {

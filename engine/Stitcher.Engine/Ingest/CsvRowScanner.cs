@@ -20,6 +20,9 @@ internal sealed class CsvRowScanner : IDisposable
     private readonly SearchValues<byte> _unquotedStops;
     private readonly SearchValues<byte> _padding;
     private readonly SearchValues<byte> _paddingAfterQuote;
+    private readonly int _maxRowBytes;
+    // A row longer than the limit was cut off: the rest of its line, to the line feed, is skipped.
+    private bool _skippingToLineEnd;
 
     private FieldBounds[] _fields = new FieldBounds[32];
     private byte[] _rowBuffer = [];
@@ -41,8 +44,10 @@ internal sealed class CsvRowScanner : IDisposable
     private long _offset;
     private long _line;
 
-    public CsvRowScanner(string path, FieldMapping mapping, byte delimiter, SearchValues<byte> unquotedStops, SearchValues<byte> padding, SearchValues<byte> paddingAfterQuote)
+    public CsvRowScanner(string path, FieldMapping mapping, byte delimiter, SearchValues<byte> unquotedStops, SearchValues<byte> padding, SearchValues<byte> paddingAfterQuote,
+        int maxRowBytes = ChannelFile.DefaultMaxRowBytes)
     {
+        _maxRowBytes = maxRowBytes;
         _path = path;
         _mapping = mapping;
         _delimiter = delimiter;
@@ -57,6 +62,8 @@ internal sealed class CsvRowScanner : IDisposable
         QuoteInUnquotedField,
         TextAfterClosingQuote,
         UnterminatedQuote,
+        RowTooLong,
+        QuoteNeverClosed,
     }
 
     private enum ScanState : byte
@@ -139,6 +146,17 @@ internal sealed class CsvRowScanner : IDisposable
         {
             var rowStart = reader.Position;
             var rowStartConsumed = reader.Consumed;
+            if (_skippingToLineEnd)
+            {
+                // The tail of a row already dead-lettered: consumed as it comes, so memory stays within the limit.
+                _skippingToLineEnd = !reader.TryAdvanceTo(Lf);
+                if (_skippingToLineEnd)
+                {
+                    reader.AdvanceToEnd();
+                }
+                _offset += reader.Consumed - rowStartConsumed;
+                continue;
+            }
             if (!TryScanRow(ref reader, eofEndsRow))
             {
                 return rowStart;
@@ -185,6 +203,10 @@ internal sealed class CsvRowScanner : IDisposable
         while (true)
         {
             var span = reader.UnreadSpan;
+            if (reader.Consumed - rowStart > _maxRowBytes)
+            {
+                return CutRow(ref reader, rowStart, state is ScanState.Quoted or ScanState.QuoteInQuoted ? RowFault.QuoteNeverClosed : RowFault.RowTooLong);
+            }
             if (span.IsEmpty)
             {
                 if (!eofEndsRow)
@@ -198,9 +220,8 @@ internal sealed class CsvRowScanner : IDisposable
                         AddField(fieldStart, end, escaped: false);
                         break;
                     case ScanState.Quoted:
-                        SetFault(RowFault.UnterminatedQuote);
-                        AddField(contentStart, end, escaped: false);
-                        break;
+                        // Only the line the quote opened on is lost, not the rows after it.
+                        return CutRow(ref reader, rowStart, RowFault.UnterminatedQuote);
                     case ScanState.QuoteInQuoted:
                         AddField(contentStart, end - 1, escaped);
                         break;
@@ -318,6 +339,33 @@ internal sealed class CsvRowScanner : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// A row past <see cref="_maxRowBytes"/>: only its first line is taken (as a malformed row) and reading resumes
+    /// after it, so a quote that is never closed cannot swallow the rows after it; a single line that long is cut at
+    /// the limit and the rest of it skipped. Memory stays within the limit either way.
+    /// </summary>
+    private bool CutRow(ref SequenceReader<byte> reader, long rowStart, RowFault fault)
+    {
+        reader.Rewind(reader.Consumed - rowStart);
+        // A quote that was never closed opened in the field after the complete ones.
+        _faultField = fault == RowFault.RowTooLong ? int.MaxValue : _fieldCount;
+        _fieldCount = 0;
+        _rowLines = 1;
+        _rowTerminated = true;
+        _fault = fault;
+        var window = reader.UnreadSequence.Slice(0, Math.Min(reader.Remaining, _maxRowBytes));
+        if (window.PositionOf(Lf) is { } lf)
+        {
+            reader.Advance(window.Slice(0, lf).Length + 1);
+        }
+        else
+        {
+            reader.Advance(window.Length);
+            _skippingToLineEnd = true;
+        }
+        return true;
     }
 
     private void AddField(int start, int end, bool escaped)
@@ -454,11 +502,13 @@ internal sealed class CsvRowScanner : IDisposable
         return -1;
     }
 
-    private static string Describe(RowFault fault) => fault switch
+    private string Describe(RowFault fault) => fault switch
     {
+        RowFault.RowTooLong => string.Create(CultureInfo.InvariantCulture, $"row longer than MaxRowBytes ({_maxRowBytes:N0} bytes): its start is kept here, reading resumes at the next line"),
+        RowFault.QuoteNeverClosed => string.Create(CultureInfo.InvariantCulture, $"a quoted field opened on this line is not closed within MaxRowBytes ({_maxRowBytes:N0} bytes): the line is kept here, reading resumes at the next line"),
         RowFault.QuoteInUnquotedField => "quote inside an unquoted field",
         RowFault.TextAfterClosingQuote => "text after the closing quote of a quoted field",
-        RowFault.UnterminatedQuote => "quoted field not closed before the end of the file",
+        RowFault.UnterminatedQuote => "quoted field not closed before the end of the file: the line it opened on is kept here, reading resumes at the next line",
         _ => "malformed row",
     };
 

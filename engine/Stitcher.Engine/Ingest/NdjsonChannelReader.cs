@@ -8,12 +8,16 @@ namespace Stitcher.Engine.Ingest;
 public sealed class NdjsonChannelReader : IChannelFileReader
 {
     private readonly JsonPathNode _root;
+    private readonly int _maxLineBytes;
 
     /// <param name="mapping">Canonical attribute to dotted JSON path, e.g. <c>user.contact.email</c>.</param>
+    /// <param name="maxLineBytes">A longer line is cut off: its start is dead-lettered and reading resumes at the next line.</param>
     /// <exception cref="ArgumentException">A path has an empty segment.</exception>
-    public NdjsonChannelReader(FieldMapping mapping)
+    public NdjsonChannelReader(FieldMapping mapping, int maxLineBytes = ChannelFile.DefaultMaxRowBytes)
     {
         ArgumentNullException.ThrowIfNull(mapping);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1024);
+        _maxLineBytes = maxLineBytes;
         Mapping = mapping;
         _root = JsonPathNode.Build(mapping);
     }
@@ -32,7 +36,7 @@ public sealed class NdjsonChannelReader : IChannelFileReader
         {
             stream.Seek(resumeFrom.ByteOffset, SeekOrigin.Begin);
         }
-        using var parser = new NdjsonLineParser(_root, resumeFrom);
+        using var parser = new NdjsonLineParser(_root, resumeFrom, _maxLineBytes);
         var pipe = ChannelFile.CreatePipe(stream);
         try
         {

@@ -22,7 +22,10 @@ internal sealed class NdjsonLineParser : IDisposable
     private static ReadOnlySpan<byte> JsonWhitespace => " \t\r\n"u8;
 
     private readonly JsonPathNode _root;
+    private readonly int _maxLineBytes;
     private byte[] _lineBuffer = [];
+    // A line longer than the limit was cut off: the rest of it, to its line feed, is skipped.
+    private bool _skippingToLineEnd;
     private char[] _chars = [];
     private bool _bomChecked;
     private long _offset;
@@ -32,9 +35,10 @@ internal sealed class NdjsonLineParser : IDisposable
     private string? _faultField;
     private string _faultReason = "";
 
-    public NdjsonLineParser(JsonPathNode root, SourcePosition start)
+    public NdjsonLineParser(JsonPathNode root, SourcePosition start, int maxLineBytes = ChannelFile.DefaultMaxRowBytes)
     {
         _root = root;
+        _maxLineBytes = maxLineBytes;
         _offset = start.ByteOffset;
         _line = start.Line;
         _bomChecked = start.ByteOffset > 0;
@@ -67,8 +71,31 @@ internal sealed class NdjsonLineParser : IDisposable
         {
             var lineStart = reader.Position;
             var lineStartConsumed = reader.Consumed;
+            if (_skippingToLineEnd)
+            {
+                // The tail of a line already dead-lettered: consumed as it comes, so memory stays within the limit.
+                _skippingToLineEnd = !reader.TryAdvanceTo(Lf);
+                if (_skippingToLineEnd)
+                {
+                    reader.AdvanceToEnd();
+                }
+                _offset += reader.Consumed - lineStartConsumed;
+                continue;
+            }
             if (!reader.TryReadTo(out ReadOnlySequence<byte> lineBytes, Lf))
             {
+                if (buffer.Slice(lineStart).Length > _maxLineBytes)
+                {
+                    // A line past the limit with no end in sight: its first bytes are dead-lettered, the rest skipped.
+                    var prefix = buffer.Slice(lineStart, _maxLineBytes);
+                    reader.Advance(_maxLineBytes - (reader.Consumed - lineStartConsumed));
+                    var number = _line + 1;
+                    _offset += _maxLineBytes;
+                    _line++;
+                    _skippingToLineEnd = true;
+                    EmitMalformed(Contiguous(prefix), number, null, TooLong(), sink);
+                    continue;
+                }
                 if (!eofEndsLine)
                 {
                     return lineStart;
@@ -77,6 +104,14 @@ internal sealed class NdjsonLineParser : IDisposable
                 reader.AdvanceToEnd();
             }
 
+            if (lineBytes.Length > _maxLineBytes)
+            {
+                var number = _line + 1;
+                _offset += reader.Consumed - lineStartConsumed;
+                _line++;
+                EmitMalformed(Contiguous(lineBytes.Slice(0, _maxLineBytes)), number, null, TooLong(), sink);
+                continue;
+            }
             var line = Contiguous(lineBytes);
             if (!line.IsEmpty && line[^1] == Cr)
             {
@@ -250,6 +285,9 @@ internal sealed class NdjsonLineParser : IDisposable
         _faultReason = reason;
         return false;
     }
+
+    private string TooLong() =>
+        string.Create(CultureInfo.InvariantCulture, $"line longer than MaxRowBytes ({_maxLineBytes:N0} bytes): its start is kept here, reading resumes at the next line");
 
     private void EmitMalformed(ReadOnlySpan<byte> line, long lineNumber, string? field, string reason, IRawRecordSink sink) =>
         sink.OnMalformed(new MalformedRow(lineNumber, Position, field, reason, FieldText.RawText(line)));

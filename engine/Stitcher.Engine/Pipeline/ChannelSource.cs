@@ -28,8 +28,8 @@ internal sealed class ChannelSource
         HasRecordId = mapping.ContainsKey(CanonicalAttribute.RecordId);
         var fieldMapping = new FieldMapping(mapping);
         Reader = string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase)
-            ? new NdjsonChannelReader(fieldMapping)
-            : new CsvChannelReader(fieldMapping, options.Delimiter[0]);
+            ? new NdjsonChannelReader(fieldMapping, root.MaxRowBytes)
+            : new CsvChannelReader(fieldMapping, options.Delimiter[0], root.MaxRowBytes);
     }
 
     private readonly (CanonicalAttribute Attribute, string Source)[] _sources;

@@ -139,10 +139,60 @@ public sealed class CsvChannelReaderTests : IDisposable
         var bad = Assert.Single(sink.Malformed);
         Assert.Equal(3, bad.Line);
         Assert.Equal("name", bad.Field);
-        Assert.Equal("quoted field not closed before the end of the file", bad.Reason);
-        Assert.Equal("2,\"Bo,b\n", bad.Raw);
+        Assert.StartsWith("quoted field not closed before the end of the file", bad.Reason, StringComparison.Ordinal);
+        Assert.Equal("2,\"Bo,b", bad.Raw);
         Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
         Assert.Equal(end, bad.End);
+    }
+
+    [Fact]
+    public async Task ReadAsync_QuoteNeverClosed_LosesOnlyTheLineItOpenedOn()
+    {
+        // A stray opening quote on line 3 of a file of 2,001 rows: before, every row after it was one field.
+        var rows = new StringBuilder(Header);
+        for (var i = 1; i <= 2000; i++)
+        {
+            rows.Append(i == 2 ? "2,\"Bo,b\n" : $"{i},Name{i},n{i}@example.org\n");
+        }
+        var path = Write(rows.ToString());
+
+        var (sink, end) = await ReadAsync(path, maxRowBytes: 4096);
+
+        Assert.Equal(1999, sink.Records.Count);
+        var bad = Assert.Single(sink.Malformed);
+        Assert.Equal((3L, "name"), (bad.Line, bad.Field));
+        Assert.StartsWith("a quoted field opened on this line is not closed within MaxRowBytes (4,096 bytes)", bad.Reason, StringComparison.Ordinal);
+        Assert.Equal("2,\"Bo,b", bad.Raw);
+        Assert.Equal((4L, "3"), (sink.Records[1].Line, Value(sink.Records[1], CanonicalAttribute.RecordId)));
+        Assert.Equal((2001L, "2000"), (sink.Records[^1].Line, Value(sink.Records[^1], CanonicalAttribute.RecordId)));
+        Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
+    }
+
+    [Fact]
+    public async Task ReadAsync_QuoteNeverClosedBeforeTheEnd_TheRowsAfterItAreRead()
+    {
+        var path = Write(Header + "1,Ann,a\n2,\"Bo,b\n3,Cy,c\n4,Di,d\n");
+
+        var (sink, _) = await ReadAsync(path);
+
+        Assert.Equal(["1", "3", "4"], sink.Records.Select(r => Value(r, CanonicalAttribute.RecordId)));
+        Assert.Equal(3, Assert.Single(sink.Malformed).Line);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LineLongerThanMaxRowBytes_KeepsItsStartAndReadsOnFromTheNextLine()
+    {
+        var path = Write(Header + "1,Ann,a\n2," + new string('x', 200_000) + ",b\n3,Cy,c\n");
+
+        var (sink, end) = await ReadAsync(path, maxRowBytes: 4096);
+
+        Assert.Equal(["1", "3"], sink.Records.Select(r => Value(r, CanonicalAttribute.RecordId)));
+        Assert.Equal(4, sink.Records[1].Line);
+        var bad = Assert.Single(sink.Malformed);
+        Assert.Equal(3, bad.Line);
+        Assert.StartsWith("row longer than MaxRowBytes (4,096 bytes)", bad.Reason, StringComparison.Ordinal);
+        Assert.InRange(bad.Raw!.Length, 4000, 4096);
+        Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
     }
 
     [Fact]
@@ -385,9 +435,9 @@ public sealed class CsvChannelReaderTests : IDisposable
     private static string? Value(RawRecord record, CanonicalAttribute attribute) => record.Values[(int)attribute];
 
     private static async Task<(RecordingSink Sink, SourcePosition End)> ReadAsync(
-        string path, SourcePosition from = default, bool finalRead = true, FieldMapping? mapping = null, char delimiter = ',')
+        string path, SourcePosition from = default, bool finalRead = true, FieldMapping? mapping = null, char delimiter = ',', int maxRowBytes = 4 << 20)
     {
-        var reader = new CsvChannelReader(mapping ?? s_mapping, delimiter);
+        var reader = new CsvChannelReader(mapping ?? s_mapping, delimiter, maxRowBytes);
         var sink = new RecordingSink();
         var end = await reader.ReadAsync(path, from, sink, finalRead, CancellationToken.None);
         return (sink, end);

@@ -253,9 +253,25 @@ public sealed class NdjsonChannelReaderTests : IDisposable
 
     private static string? Value(RawRecord record, CanonicalAttribute attribute) => record.Values[(int)attribute];
 
-    private static async Task<(RecordingSink Sink, SourcePosition End)> ReadAsync(string path, SourcePosition from = default, bool finalRead = true)
+    [Fact]
+    public async Task ReadAsync_LineLongerThanMaxRowBytes_KeepsItsStartAndReadsOnFromTheNextLine()
     {
-        var reader = new NdjsonChannelReader(s_mapping);
+        var huge = "{\"id\":\"2\",\"note\":\"" + new string('x', 300_000) + "\"}";
+        var path = Write("{\"id\":\"1\"}\n" + huge + "\n{\"id\":\"3\"}\n");
+
+        var (sink, end) = await ReadAsync(path, maxLineBytes: 4096);
+
+        Assert.Equal([(1L, "1"), (3L, "3")], sink.Records.Select(r => (r.Line, r.Values[(int)CanonicalAttribute.RecordId])));
+        var bad = Assert.Single(sink.Malformed);
+        Assert.Equal(2, bad.Line);
+        Assert.StartsWith("line longer than MaxRowBytes (4,096 bytes)", bad.Reason, StringComparison.Ordinal);
+        Assert.InRange(bad.Raw!.Length, 4000, 4096);
+        Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
+    }
+
+    private static async Task<(RecordingSink Sink, SourcePosition End)> ReadAsync(string path, SourcePosition from = default, bool finalRead = true, int maxLineBytes = 4 << 20)
+    {
+        var reader = new NdjsonChannelReader(s_mapping, maxLineBytes);
         var sink = new RecordingSink();
         var end = await reader.ReadAsync(path, from, sink, finalRead, CancellationToken.None);
         return (sink, end);
