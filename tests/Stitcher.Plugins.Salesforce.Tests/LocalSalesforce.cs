@@ -5,12 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Stitcher.Plugins.Salesforce.Tests;
 
@@ -32,9 +27,13 @@ internal sealed class LocalSalesforce : IAsyncDisposable
     private int _nextId;
     private long _apiRequests;
 
-    private LocalSalesforce(WebApplication app) => _app = app;
+    private LocalSalesforce(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
 
-    public string Url { get; private set; } = "";
+    public string Url { get; }
 
     /// <summary>The Contact fields the org has (others are INVALID_FIELD).</summary>
     public HashSet<string> Fields { get; } = new(StringComparer.OrdinalIgnoreCase)
@@ -67,16 +66,15 @@ internal sealed class LocalSalesforce : IAsyncDisposable
 
     public static async Task<LocalSalesforce> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var org = new LocalSalesforce(app);
-        app.MapPost("/services/oauth2/token", org.TokenAsync);
-        app.MapMethods("/services/data/{version}/composite/sobjects/{sobject}/{externalIdField}", ["PATCH"], org.UpsertAsync);
-        app.MapDelete("/services/data/{version}/composite/sobjects", org.DeleteAsync);
-        await app.StartAsync();
-        org.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        LocalSalesforce? org = null;
+        var (app, url) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/services/oauth2/token", (HttpContext context) => org!.TokenAsync(context));
+            app.MapMethods("/services/data/{version}/composite/sobjects/{sobject}/{externalIdField}", ["PATCH"],
+                (HttpContext context, string sobject, string externalIdField) => org!.UpsertAsync(context, sobject, externalIdField));
+            app.MapDelete("/services/data/{version}/composite/sobjects", (HttpContext context) => org!.DeleteAsync(context));
+        });
+        org = new LocalSalesforce(app, url);
         return org;
     }
 

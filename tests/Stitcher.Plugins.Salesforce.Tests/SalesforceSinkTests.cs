@@ -155,8 +155,7 @@ public sealed class SalesforceSinkTests : IDisposable
         ["ClientSecret"] = LocalSalesforce.ClientSecret,
     };
 
-    private void WriteCrm(params string[] rows) =>
-        File.WriteAllText(Path.Combine(_temp.Path, "crm.csv"), "id,first,last,email,phone,updated\r\n" + string.Concat(rows.Select(r => r + "\r\n")));
+    private void WriteCrm(params string[] rows) => SinkTestEngine.WriteCrm(_temp.Path, rows);
 
     private StitcherEngine NewEngine(LocalSalesforce org, Dictionary<string, string>? extra = null)
     {
@@ -172,34 +171,10 @@ public sealed class SalesforceSinkTests : IDisposable
                 settings[key] = value;
             }
         }
-        var options = new StitcherOptions
-        {
-            BaseDirectory = _temp.Path,
-            DataDirectory = "data",
-            DefaultRegion = "US",
-            BatchSize = 2,
-            Store = new StoreOptions { IndexSizeBytes = 1 << 16, MemorySizeBytes = 1 << 22, PageSizeBytes = 1 << 16 },
-            Channels =
-            {
-                ["crm"] = new ChannelOptions
-                {
-                    Path = "crm.csv",
-                    Mapping =
-                    {
-                        ["record_id"] = "id", ["given_name"] = "first", ["surname"] = "last",
-                        ["email"] = "email", ["phone"] = "phone", ["timestamp"] = "updated",
-                    },
-                },
-            },
-            Rules =
-            {
-                new IdentifierRuleOptions { Name = "email", Attribute = "email" },
-                new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
-            },
-            Sinks = { ["crm-sync"] = new SinkOptions { Plugin = "salesforce", BatchSize = 3, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 } },
-        };
+        var options = SinkTestEngine.Options(_temp.Path, "crm-sync",
+            new SinkOptions { Plugin = "salesforce", BatchSize = 3, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 });
         var state = Path.Combine(new OutboxFiles(options.ResolvePath(options.DataDirectory), "crm-sync").Directory, "state");
         var sink = new SalesforceSinkPlugin().CreateSink(new SinkContext("crm-sync", settings, _temp.Path, NullLoggerFactory.Instance) { StateDirectory = state });
-        return new StitcherEngine(options, [sink]);
+        return SinkTestEngine.Create(options, sink);
     }
 }

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Stitcher.Plugins.Webhook.Tests;
 
@@ -23,7 +18,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private int _requests;
 
-    private WebhookReceiver(WebApplication app) => _app = app;
+    private WebhookReceiver(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url + "/hooks/stitcher";
+    }
 
     /// <summary>Requests to answer 503 (with <c>Retry-After: 0</c>) before accepting.</summary>
     public int FailFirst { get; init; }
@@ -31,7 +30,7 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>When set, every request is answered with this status and body.</summary>
     public (int Status, string Body)? Refuse { get; init; }
 
-    public string Url { get; private set; } = "";
+    public string Url { get; }
 
     public int Requests => Volatile.Read(ref _requests);
 
@@ -43,15 +42,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync(int failFirst = 0, (int, string)? refuse = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app) { FailFirst = failFirst, Refuse = refuse };
-        app.MapPost("/hooks/stitcher", receiver.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.Url = address.TrimEnd('/') + "/hooks/stitcher";
+        WebhookReceiver? receiver = null;
+        var (app, url) = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/stitcher", (HttpContext context) => receiver!.HandleAsync(context)));
+        receiver = new WebhookReceiver(app, url) { FailFirst = failFirst, Refuse = refuse };
         return receiver;
     }
 

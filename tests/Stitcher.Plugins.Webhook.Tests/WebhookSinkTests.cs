@@ -118,39 +118,14 @@ public sealed class WebhookSinkTests : IDisposable
         Assert.Contains("'hook'", error.Message, StringComparison.Ordinal);
     }
 
-    private void WriteCrm(params string[] rows) =>
-        File.WriteAllText(Path.Combine(_temp.Path, "crm.csv"), "id,first,last,email,phone,updated\r\n" + string.Concat(rows.Select(r => r + "\r\n")));
+    private void WriteCrm(params string[] rows) => SinkTestEngine.WriteCrm(_temp.Path, rows);
 
     private StitcherEngine NewEngine(string url)
     {
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Url"] = url, ["Secret"] = WebhookReceiver.Secret, ["TimeoutSeconds"] = "10" };
         var sink = new WebhookSinkPlugin().CreateSink(new SinkContext("hook", settings, _temp.Path, NullLoggerFactory.Instance));
-        var options = new StitcherOptions
-        {
-            BaseDirectory = _temp.Path,
-            DataDirectory = "data",
-            DefaultRegion = "US",
-            BatchSize = 2,
-            Store = new StoreOptions { IndexSizeBytes = 1 << 16, MemorySizeBytes = 1 << 22, PageSizeBytes = 1 << 16 },
-            Channels =
-            {
-                ["crm"] = new ChannelOptions
-                {
-                    Path = "crm.csv",
-                    Mapping =
-                    {
-                        ["record_id"] = "id", ["given_name"] = "first", ["surname"] = "last",
-                        ["email"] = "email", ["phone"] = "phone", ["timestamp"] = "updated",
-                    },
-                },
-            },
-            Rules =
-            {
-                new IdentifierRuleOptions { Name = "email", Attribute = "email" },
-                new IdentifierRuleOptions { Name = "phone", Attribute = "phone" },
-            },
-            Sinks = { ["hook"] = new SinkOptions { Plugin = "webhook", BatchSize = 2, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 } },
-        };
-        return new StitcherEngine(options, [sink]);
+        var options = SinkTestEngine.Options(_temp.Path, "hook",
+            new SinkOptions { Plugin = "webhook", BatchSize = 2, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 });
+        return SinkTestEngine.Create(options, sink);
     }
 }

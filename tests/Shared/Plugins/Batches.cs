@@ -1,4 +1,6 @@
-namespace Stitcher.Plugins.Csv.Tests;
+using Stitcher.Plugins;
+
+namespace Stitcher.Tests;
 
 /// <summary>Batches as the outbox builds them: upserts, then retirements, versions rising in that order.</summary>
 internal static class Batches
