@@ -361,26 +361,25 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
                 File.Delete(replay);
             }
         }
-        Interlocked.Exchange(ref _acked, cursor);
-        Interlocked.Add(ref _queuedChanges, -changes);
-        var left = Interlocked.Add(ref _queuedBatches, -group.Count);
         lock (_statusLock)
         {
             _status.DeadLetters += letters.Count;
         }
-        if (left == 0)
-        {
-            Interlocked.Exchange(ref _oldestPendingTicks, 0);
-        }
-        else
-        {
-            Interlocked.Exchange(ref _oldestPendingTicks, group[^1].NextPendingTicks);
-        }
-        if (left == 0 || Stopwatch.GetElapsedTime(_lastCursorWrite) >= CursorWriteInterval || letters.Count > 0)
+        // The cursor file first: a caller that sees the sink drained finds it on disk.
+        var drained = Volatile.Read(ref _queuedBatches) == group.Count;
+        var written = drained || Stopwatch.GetElapsedTime(_lastCursorWrite) >= CursorWriteInterval || letters.Count > 0;
+        if (written)
         {
             Files.WriteCursor(new OutboxCursor { Sequence = cursor, SnapshotUntil = _ackedSnapshotUntil });
-            WriteStatusQuietly();
             _lastCursorWrite = Stopwatch.GetTimestamp();
+        }
+        Interlocked.Exchange(ref _oldestPendingTicks, drained ? 0 : group[^1].NextPendingTicks);
+        Interlocked.Exchange(ref _acked, cursor);
+        Interlocked.Add(ref _queuedChanges, -changes);
+        Interlocked.Add(ref _queuedBatches, -group.Count);
+        if (written)
+        {
+            WriteStatusQuietly();
         }
     }
 

@@ -163,6 +163,10 @@ internal sealed class CsvRowScanner : IDisposable
             }
 
             var content = RowContent(buffer.Slice(rowStart, reader.Position));
+            if (_fault == RowFault.RowTooLong && content.Length > _maxRowBytes)
+            {
+                content = content[.._maxRowBytes];
+            }
             var line = _line + 1;
             _offset += reader.Consumed - rowStartConsumed;
             _line += _rowLines;
@@ -263,7 +267,7 @@ internal sealed class CsvRowScanner : IDisposable
                         AddField(fieldStart, at + i, escaped: false);
                         _rowLines++;
                         _rowTerminated = true;
-                        return true;
+                        return CheckLength(reader.Consumed - rowStart);
                     }
                     else if (!fieldHasText)
                     {
@@ -327,7 +331,7 @@ internal sealed class CsvRowScanner : IDisposable
                         AddField(contentStart, closingQuote, escaped);
                         _rowLines++;
                         _rowTerminated = true;
-                        return true;
+                        return CheckLength(reader.Consumed - rowStart);
                     }
                     else
                     {
@@ -353,17 +357,33 @@ internal sealed class CsvRowScanner : IDisposable
         _faultField = fault == RowFault.RowTooLong ? int.MaxValue : _fieldCount;
         _fieldCount = 0;
         _rowLines = 1;
-        _rowTerminated = true;
         _fault = fault;
         var window = reader.UnreadSequence.Slice(0, Math.Min(reader.Remaining, _maxRowBytes));
         if (window.PositionOf(Lf) is { } lf)
         {
             reader.Advance(window.Slice(0, lf).Length + 1);
+            _rowTerminated = true;
         }
         else
         {
+            // Cut inside the line (or at the end of the file): no line feed to take off the row's text.
             reader.Advance(window.Length);
+            _rowTerminated = false;
             _skippingToLineEnd = true;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// A row that ended past the limit in one step (a long run without a stop) is dead-lettered whole, its start kept:
+    /// it ended where it should, so nothing after it is lost.
+    /// </summary>
+    private bool CheckLength(long length)
+    {
+        if (length > _maxRowBytes)
+        {
+            _fault = RowFault.RowTooLong;
+            _faultField = int.MaxValue;
         }
         return true;
     }
@@ -410,10 +430,14 @@ internal sealed class CsvRowScanner : IDisposable
         if (_rowTerminated && !content.IsEmpty && content[^1] == Cr)
         {
             content = content[..^1];
-            ref var last = ref _fields[_fieldCount - 1];
-            if (last.End > content.Length)
+            // A row cut off by the limit has no fields to trim.
+            if (_fieldCount > 0)
             {
-                last = new FieldBounds(Math.Min(last.Start, content.Length), content.Length, last.Escaped);
+                ref var last = ref _fields[_fieldCount - 1];
+                if (last.End > content.Length)
+                {
+                    last = new FieldBounds(Math.Min(last.Start, content.Length), content.Length, last.Escaped);
+                }
             }
         }
         return content;

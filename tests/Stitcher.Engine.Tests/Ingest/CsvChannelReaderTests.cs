@@ -169,6 +169,19 @@ public sealed class CsvChannelReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_QuoteNeverClosedOnTheLastLine_IsOneDeadLetter()
+    {
+        // Found by the fuzz test: a quote opened on the last line, which ends in CRLF.
+        var path = Write(Header + "\"é,aa\r\n");
+
+        var (sink, end) = await ReadAsync(path);
+
+        Assert.Empty(sink.Records);
+        Assert.Equal(2, Assert.Single(sink.Malformed).Line);
+        Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
+    }
+
+    [Fact]
     public async Task ReadAsync_QuoteNeverClosedBeforeTheEnd_TheRowsAfterItAreRead()
     {
         var path = Write(Header + "1,Ann,a\n2,\"Bo,b\n3,Cy,c\n4,Di,d\n");
