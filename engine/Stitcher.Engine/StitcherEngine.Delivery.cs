@@ -121,12 +121,16 @@ public sealed partial class StitcherEngine
         {
             return;
         }
-        if (outbox.FedSequence > _durableSequence)
+        if (outbox.FedSequence > _durableSequence || outbox.SnapshotUntil > _durableSequence)
         {
-            // A cursor past the store's end: the store was replaced. The sink takes the profiles there are now.
+            // A cursor past the store's end: the store was replaced. The sink takes the profiles there are now, once
+            // what it was given of the old one is done with.
+            if (!outbox.Idle)
+            {
+                return;
+            }
             Log.CursorPastStore(_logger, outbox.Name, outbox.FedSequence, _durableSequence);
-            outbox.FedSequence = 0;
-            outbox.SnapshotUntil = _durableSequence;
+            outbox.Reset(_durableSequence);
         }
         if (outbox.IsNew && outbox.FedSequence == 0 && outbox.SnapshotUntil is null && _durableSequence > 0)
         {
@@ -140,8 +144,13 @@ public sealed partial class StitcherEngine
             ChangeLog.Read(_store, outbox.FedSequence, _durableSequence, Math.Min(FeedReadSize, outbox.Room), _feedEvents);
             if (_feedEvents.Count == 0)
             {
-                Log.ChangeMissing(_logger, outbox.Name, outbox.FedSequence + 1);
-                return;
+                // A change the log does not hold cannot be delivered: the sink moves past it, said loudly, rather than
+                // waiting for it for ever.
+                var missing = outbox.FedSequence + 1;
+                Log.ChangeMissing(_logger, outbox.Name, missing);
+                outbox.Enqueue(new OutboxBatch([], [], missing) { SnapshotUntil = outbox.SnapshotUntil }, _durableSequence, 0);
+                outbox.FedSequence = missing;
+                continue;
             }
             var changes = new List<ProfileChange>(Math.Min(outbox.BatchSize, _feedEvents.Count));
             var sequences = new List<long>(changes.Capacity);
@@ -202,60 +211,73 @@ public sealed partial class StitcherEngine
     }
 
     /// <summary>
-    /// Queues the dead letters a replay handed back: each profile as it is now (or its retirement or deletion as the
-    /// dead letter has it). A replay file is deleted once the sink took it.
+    /// Queues the dead letters a replay handed back, within the queue's room: for each profile its latest letter, as
+    /// the profile is now (an upsert of its current version) or, when that letter was a retirement or a deletion, as it
+    /// was. An upsert letter of a profile that no longer exists is dropped: a later retirement or deletion in the log
+    /// tells it. A replay file is deleted once the sink took all of it.
     /// </summary>
     private void FeedReplays(SinkOutbox outbox)
     {
-        if (outbox.ReplayQueued)
+        // Only while the sink is idle: a dead letter being appended when the replay command moved the file lands in
+        // the moved file, and is read with it.
+        if (!outbox.Idle)
         {
-            if (!outbox.Idle)
-            {
-                return;
-            }
-            outbox.ReplayQueued = false;
+            return;
         }
+        outbox.ReplayQueued = false;
         foreach (var file in outbox.Files.ReplayFiles())
         {
             if (!File.Exists(file))
             {
                 continue;
             }
-            var letters = OutboxFiles.ReadDeadLetters(file);
-            var changes = new List<ProfileChange>(letters.Count);
-            var sequences = new List<long>(letters.Count);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var letter in letters)
+            var latest = new Dictionary<string, SinkDeadLetter>(StringComparer.Ordinal);
+            foreach (var letter in OutboxFiles.ReadDeadLetters(file))
             {
-                if (!seen.Add(letter.ProfileId))
+                if (!latest.TryGetValue(letter.ProfileId, out var known) || letter.Sequence > known.Sequence)
                 {
-                    continue;
+                    latest[letter.ProfileId] = letter;
                 }
-                var at = letter.At;
-                if (_graph.TryGetProfile(letter.ProfileId, out var profile) && profile.Id == letter.ProfileId)
+            }
+            var letters = latest.Values.OrderBy(static l => l.Sequence).ToList();
+            var start = outbox.ReplayProgress(file);
+            var changes = new List<ProfileChange>();
+            var sequences = new List<long>();
+            var at = start;
+            for (; at < letters.Count && changes.Count < Math.Max(1, outbox.Room); at++)
+            {
+                var letter = letters[at];
+                var changedAt = letter.ChangedAt ?? letter.At;
+                if (letter.Kind == SinkOutbox.KindName(ProfileChangeKind.Upserted))
                 {
-                    changes.Add(new ProfileChange(ProfileChangeKind.Upserted, profile.Id, profile.Version, at)
+                    if (!_graph.TryGetProfile(letter.ProfileId, out var profile) || profile.Id != letter.ProfileId)
+                    {
+                        continue;
+                    }
+                    changes.Add(new ProfileChange(ProfileChangeKind.Upserted, profile.Id, profile.Version, changedAt)
                     {
                         Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion),
                     });
                 }
                 else if (letter.Kind == SinkOutbox.KindName(ProfileChangeKind.Retired) && letter.SurvivorId is { } survivor)
                 {
-                    changes.Add(new ProfileChange(ProfileChangeKind.Retired, letter.ProfileId, letter.Version, at) { SurvivorId = survivor });
+                    changes.Add(new ProfileChange(ProfileChangeKind.Retired, letter.ProfileId, letter.Version, changedAt) { SurvivorId = survivor });
                 }
                 else
                 {
-                    changes.Add(new ProfileChange(ProfileChangeKind.Deleted, letter.ProfileId, letter.Version, at));
+                    changes.Add(new ProfileChange(ProfileChangeKind.Deleted, letter.ProfileId, letter.Version, changedAt));
                 }
                 sequences.Add(letter.Sequence);
             }
-            for (var start = 0; start < changes.Count || start == 0; start += outbox.BatchSize)
+            var done = at >= letters.Count;
+            outbox.SetReplayProgress(file, at);
+            for (var first = 0; first < changes.Count || (first == 0 && done); first += outbox.BatchSize)
             {
-                var count = Math.Min(outbox.BatchSize, changes.Count - start);
-                var last = start + outbox.BatchSize >= changes.Count;
-                outbox.Enqueue(new OutboxBatch(changes.GetRange(start, count), sequences.GetRange(start, count), 0)
+                var count = Math.Min(outbox.BatchSize, changes.Count - first);
+                var last = first + outbox.BatchSize >= changes.Count;
+                outbox.Enqueue(new OutboxBatch(changes.GetRange(first, count), sequences.GetRange(first, count), 0)
                 {
-                    ReplayFile = last ? file : null,
+                    ReplayFile = last && done ? file : null,
                     SnapshotUntil = outbox.SnapshotUntil,
                 }, _durableSequence, 0);
                 if (last)
@@ -265,6 +287,8 @@ public sealed partial class StitcherEngine
             }
             outbox.ReplayQueued = true;
             Log.ReplayQueued(_logger, outbox.Name, changes.Count, Path.GetFileName(file));
+            // One file at a time, within the room: the next feed goes on.
+            return;
         }
     }
 

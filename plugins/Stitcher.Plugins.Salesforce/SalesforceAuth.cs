@@ -37,6 +37,10 @@ internal sealed class SalesforceAuth(SalesforceSettings settings, HttpClient htt
         {
             throw new SinkException($"token request to {settings.LoginUrl.Host} failed: {ex.Message}", retryable: true, code: "token_unreachable", innerException: ex);
         }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SinkException($"token request to {settings.LoginUrl.Host} timed out", retryable: true, code: "timeout", innerException: ex);
+        }
         using (response)
         {
             var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);

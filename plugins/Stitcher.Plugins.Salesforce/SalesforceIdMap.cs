@@ -25,12 +25,20 @@ internal sealed class SalesforceIdMap
         {
             return;
         }
-        foreach (var line in File.ReadLines(_path))
+        var text = File.ReadAllText(_path);
+        var complete = text.LastIndexOf('\n') + 1;
+        if (complete < text.Length)
+        {
+            // A last line cut short by a crash: dropped, and the file ends where the complete lines do, so that the next
+            // append does not run on from it.
+            text = text[..complete];
+            File.WriteAllText(_path, text);
+        }
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var tab = line.IndexOf('\t', StringComparison.Ordinal);
             if (tab <= 0)
             {
-                // A line cut short by a crash.
                 continue;
             }
             _lines++;

@@ -42,7 +42,7 @@ internal sealed partial class SalesforceSink : IProfileSink, ISinkUsage
         Name = context.SinkName;
         _settings = settings;
         _logger = context.LoggerFactory.CreateLogger<SalesforceSink>();
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = settings.Timeout };
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = settings.Timeout };
         _auth = new SalesforceAuth(settings, _http);
         _ids = new SalesforceIdMap(context.StateDirectory);
     }

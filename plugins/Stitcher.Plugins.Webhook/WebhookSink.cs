@@ -31,7 +31,8 @@ internal sealed partial class WebhookSink : IProfileSink
         Name = context.SinkName;
         _settings = settings;
         _logger = context.LoggerFactory.CreateLogger<WebhookSink>();
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = settings.Timeout };
+        // No redirects: a 301/302 would turn the POST into a GET without its body, answered 2xx as if delivered.
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = settings.Timeout };
     }
 
     public string Name { get; }

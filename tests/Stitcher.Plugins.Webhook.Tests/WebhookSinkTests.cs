@@ -101,6 +101,21 @@ public sealed class WebhookSinkTests : IDisposable
         Assert.Equal(0, engine.SinkStatuses()[0].LagChanges);
     }
 
+    [Fact]
+    public async Task ReceiverAnsweringARedirect_IsNotFollowed_AndTheBatchIsADeadLetter()
+    {
+        // Followed, a 302 turns the POST into a GET without its body that a 2xx would count as delivered.
+        await using var receiver = await WebhookReceiver.StartAsync(refuse: (302, ""));
+        WriteCrm(s_rows[3]);
+        await using var engine = NewEngine(receiver.Url);
+
+        await engine.RunOnceAsync();
+
+        var letter = Assert.Single(OutboxFiles.ReadDeadLetters(new OutboxFiles(engine.DataDirectory, "hook").DeadLettersPath));
+        Assert.Equal("302", letter.Code);
+        Assert.Equal(1, receiver.Requests);
+    }
+
     [Theory]
     [InlineData("Secret", "", "is required")]
     [InlineData("Secret", "whsec_not*base64", "not whsec_ followed by base64")]

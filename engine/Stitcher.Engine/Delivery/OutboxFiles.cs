@@ -165,6 +165,9 @@ public sealed class SinkDeadLetter
 {
     public DateTimeOffset At { get; set; }
 
+    /// <summary>When the change was committed (a replay sends it with this time, as first sent); null in older files.</summary>
+    public DateTimeOffset? ChangedAt { get; set; }
+
     public long Sequence { get; set; }
 
     /// <summary><c>upserted</c>, <c>retired</c> or <c>deleted</c>.</summary>

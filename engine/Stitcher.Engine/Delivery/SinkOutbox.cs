@@ -56,11 +56,12 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         _status = Files.ReadStatus() ?? new SinkStatus();
         _status.Sink = sink.Name;
         _status.Purpose = options.Purpose;
-        _retry = new ResiliencePipelineBuilder()
+        // One try (MaxAttempts 1) has no retry strategy: Polly refuses a retry count of 0.
+        _retry = options.MaxAttempts == 1 ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(IsRetryable),
-                MaxRetryAttempts = options.MaxAttempts == 0 ? int.MaxValue : Math.Max(0, options.MaxAttempts - 1),
+                MaxRetryAttempts = options.MaxAttempts == 0 ? int.MaxValue : options.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromMilliseconds(options.RetryDelayMilliseconds),
@@ -91,6 +92,13 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
 
     /// <summary>Whether replay files are queued and not yet delivered (engine's worker only).</summary>
     public bool ReplayQueued { get; set; }
+
+    private readonly Dictionary<string, int> _replayProgress = new(StringComparer.Ordinal);
+
+    /// <summary>How many of a replay file's letters were queued already (engine's worker only).</summary>
+    public int ReplayProgress(string file) => _replayProgress.GetValueOrDefault(file);
+
+    public void SetReplayProgress(string file, int done) => _replayProgress[file] = done;
 
     /// <summary>The last sequence number the sink took durably or dead-lettered.</summary>
     public long Acked => Interlocked.Read(ref _acked);
@@ -123,6 +131,19 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         _worker ??= Task.Run(RunAsync);
     }
 
+    /// <summary>
+    /// Starts the sink over on a store that is not the one its cursor was for (the cursor is past the store's end): a
+    /// snapshot up to <paramref name="snapshotUntil"/>, then the changes after it. Only while nothing is queued.
+    /// </summary>
+    public void Reset(long snapshotUntil)
+    {
+        Interlocked.Exchange(ref _acked, 0);
+        _ackedSnapshotUntil = snapshotUntil;
+        FedSequence = 0;
+        SnapshotUntil = snapshotUntil;
+        Files.WriteCursor(new OutboxCursor { Sequence = 0, SnapshotUntil = snapshotUntil });
+    }
+
     /// <summary>Tells the status what the store has committed, when nothing new was queued.</summary>
     public void SetCommitted(long committed) => Volatile.Write(ref _committed, committed);
 
@@ -151,7 +172,7 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
                 }
                 letters.Clear();
                 await DeliverAsync(group, letters).ConfigureAwait(false);
-                Ack(group, letters);
+                await AckAsync(group, letters).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -283,13 +304,9 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         }, _stop.Token).ConfigureAwait(false);
     }
 
+    /// <summary>Anything but a permanent <see cref="SinkException"/> is tried again, unless the outbox is stopping.</summary>
     private bool IsRetryable(Exception exception) =>
-        !_stop.IsCancellationRequested && exception switch
-        {
-            SinkException sink => sink.Retryable,
-            OperationCanceledException => false,
-            _ => true,
-        };
+        !_stop.IsCancellationRequested && (exception is not SinkException sink || sink.Retryable);
 
     private void OnRetry(Exception exception, int attempt, TimeSpan delay)
     {
@@ -321,6 +338,7 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
     private SinkDeadLetter Letter(ProfileChange change, long sequence, string code, string message) => new()
     {
         At = DateTimeOffset.UtcNow,
+        ChangedAt = change.ChangedAt,
         Sequence = sequence,
         Kind = KindName(change.Kind),
         ProfileId = change.ProfileId,
@@ -342,10 +360,43 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
     private static string Describe(Exception exception) =>
         exception is SinkException { Code: { } code } ? $"{code}: {exception.Message}" : $"{exception.GetType().Name}: {exception.Message}";
 
+    /// <summary>Acks, trying again while the outbox's files cannot be written (a full disk, a file held open): the sink waits, the host goes on.</summary>
+    private async Task AckAsync(List<OutboxBatch> group, List<SinkDeadLetter> letters)
+    {
+        for (var delay = TimeSpan.FromMilliseconds(100); ; delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerMinute)))
+        {
+            try
+            {
+                Ack(group, letters);
+                return;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Log.AckFailed(_logger, Name, delay.TotalSeconds, ex.Message);
+                lock (_statusLock)
+                {
+                    _status.LastError = $"outbox files: {ex.Message}";
+                    _status.LastErrorAt = DateTimeOffset.UtcNow;
+                }
+                await Task.Delay(delay, _stop.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Dead letters first, then the cursor: a crash between the two delivers those changes once more.</summary>
     private void Ack(List<OutboxBatch> group, List<SinkDeadLetter> letters)
     {
-        Files.AppendDeadLetters(letters);
+        if (letters.Count > 0)
+        {
+            Files.AppendDeadLetters(letters);
+            // Written once, even if the cursor then fails and the ack is tried again.
+            lock (_statusLock)
+            {
+                _status.DeadLetters += letters.Count;
+            }
+            letters.Clear();
+            _lastCursorWrite = 0;
+        }
         var cursor = Acked;
         var changes = 0;
         foreach (var batch in group)
@@ -361,13 +412,9 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
                 File.Delete(replay);
             }
         }
-        lock (_statusLock)
-        {
-            _status.DeadLetters += letters.Count;
-        }
-        // The cursor file first: a caller that sees the sink drained finds it on disk.
+        // The cursor file first: a caller that sees the sink drained finds it on disk. After dead letters, at once.
         var drained = Volatile.Read(ref _queuedBatches) == group.Count;
-        var written = drained || Stopwatch.GetElapsedTime(_lastCursorWrite) >= CursorWriteInterval || letters.Count > 0;
+        var written = drained || _lastCursorWrite == 0 || Stopwatch.GetElapsedTime(_lastCursorWrite) >= CursorWriteInterval;
         if (written)
         {
             Files.WriteCursor(new OutboxCursor { Sequence = cursor, SnapshotUntil = _ackedSnapshotUntil });
@@ -448,6 +495,9 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
 
         [LoggerMessage(304, LogLevel.Error, "Sink {Sink}: its outbox stopped; the other sinks go on")]
         public static partial void OutboxFailed(ILogger logger, string sink, Exception exception);
+
+        [LoggerMessage(306, LogLevel.Error, "Sink {Sink}: its outbox files could not be written ({Reason}); trying again in {DelaySeconds:0.#} s")]
+        public static partial void AckFailed(ILogger logger, string sink, double delaySeconds, string reason);
 
         [LoggerMessage(305, LogLevel.Warning, "Sink {Sink}: status not written: {Reason}")]
         public static partial void StatusNotWritten(ILogger logger, string sink, string reason);

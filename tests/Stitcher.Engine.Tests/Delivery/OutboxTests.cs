@@ -200,6 +200,42 @@ public sealed class OutboxTests : IDisposable
         AssertHoldsTheEngineProfiles(engine, sink);
     }
 
+    [Fact]
+    public async Task MaxAttemptsOne_TriesEachBatchOnceThenDeadLettersIt()
+    {
+        EngineFixture.WriteCrm(_temp.Path, s_rows[..2]);
+        var sink = new ScriptedSink("once") { FailuresLeft = 100 };
+        await using var engine = NewEngine(sink, o => o.MaxAttempts = 1);
+
+        await engine.RunOnceAsync();
+
+        Assert.Equal(1, sink.Failures);
+        Assert.Equal(2, OutboxFiles.ReadDeadLetters(new OutboxFiles(engine.DataDirectory, "once").DeadLettersPath).Count);
+    }
+
+    [Fact]
+    public async Task CursorPastTheStoresEnd_TheSinkStartsOverWithEveryProfileOfTheNewStore()
+    {
+        EngineFixture.WriteCrm(_temp.Path, s_rows);
+        var sink = new ScriptedSink("s");
+        await using (var engine = NewEngine(sink))
+        {
+            await engine.RunOnceAsync();
+        }
+        // The store is replaced by a smaller one; the sink's outbox stays.
+        Directory.Delete(Path.Combine(_temp.Path, "data", "store"), recursive: true);
+        EngineFixture.WriteCrm(_temp.Path, s_rows[3]);
+        var again = new ScriptedSink("s");
+        await using (var engine = NewEngine(again))
+        {
+            await engine.RunOnceAsync();
+
+            AssertHoldsTheEngineProfiles(engine, again);
+            Assert.Single(again.Latest);
+            Assert.Equal(engine.ReadChanges().Last().Sequence, new OutboxFiles(engine.DataDirectory, "s").ReadCursor()!.Sequence);
+        }
+    }
+
     private StitcherEngine NewEngine(IProfileSink? sink = null, Action<SinkOptions>? configure = null) =>
         EngineFixture.NewEngine(_temp.Path, sink, options =>
         {
