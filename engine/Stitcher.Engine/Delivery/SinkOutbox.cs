@@ -298,6 +298,8 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
             }
             catch (Exception ex) when (!token.IsCancellationRequested && (ex is TimeoutException || (ex is OperationCanceledException && timeout.IsCancellationRequested)))
             {
+                // The call is left running, told to stop: a sink that honours its token ends it.
+                await timeout.CancelAsync().ConfigureAwait(false);
                 _abandoned = task;
                 throw new TimeoutException($"the sink did not answer within {limit.TotalSeconds:0.#} s");
             }
@@ -475,7 +477,10 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
             if (await Task.WhenAny(worker, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != worker)
             {
                 await _stop.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAny(worker, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+                if (await Task.WhenAny(worker, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false) != worker)
+                {
+                    Log.StillRunning(_logger, Name);
+                }
             }
         }
         WriteStatusQuietly();
@@ -498,6 +503,9 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
 
         [LoggerMessage(306, LogLevel.Error, "Sink {Sink}: its outbox files could not be written ({Reason}); trying again in {DelaySeconds:0.#} s")]
         public static partial void AckFailed(ILogger logger, string sink, double delaySeconds, string reason);
+
+        [LoggerMessage(307, LogLevel.Warning, "Sink {Sink}: a call to the plugin was still running 12 s after the stop; what it had not acked is delivered again after the next start")]
+        public static partial void StillRunning(ILogger logger, string sink);
 
         [LoggerMessage(305, LogLevel.Warning, "Sink {Sink}: status not written: {Reason}")]
         public static partial void StatusNotWritten(ILogger logger, string sink, string reason);
