@@ -51,7 +51,18 @@ internal sealed partial class KeyValueStore : IDisposable
             MutableFraction = MutableFraction,
             TryRecoverLatest = Recovered,
         };
-        _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        // Refused before FASTER reads anything: a damaged store is left exactly as it is.
+        StoreManifest.Verify(directory);
+        try
+        {
+            _store = new FasterKV<SpanByte, SpanByte>(_settings);
+        }
+        catch (Exception e) when (Recovered && e is not OutOfMemoryException)
+        {
+            _settings.LogDevice.Dispose();
+            _settings.Dispose();
+            throw new StoreDamagedException($"The store at {directory} cannot be recovered from its last checkpoint: {e.GetType().Name}: {e.Message}", e);
+        }
         _session = _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>();
         Log.StoreOpened(_logger, directory, Recovered, _store.RecoveredVersion, _store.EntryCount, memorySizeBytes, pageSizeBytes, indexSizeBytes, MutableFraction);
     }
@@ -230,6 +241,8 @@ internal sealed partial class KeyValueStore : IDisposable
         {
             throw new InvalidOperationException("The store refused to start a checkpoint: another one is still running.");
         }
+        // What recovery will read, recorded so that a truncated log or a damaged checkpoint is refused at open.
+        StoreManifest.Write(Directory, token);
         Log.CheckpointTaken(_logger, token, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return token;
     }

@@ -42,6 +42,12 @@ internal static class CommandHost
             Log.Fatal("{Message}", ex.Message);
             return ExitCodes.DataDirectoryInUse;
         }
+        catch (Exception ex) when (FindDamage(ex) is { } damage)
+        {
+            // A damaged store is refused whole, untouched: the message says what is wrong and what to do.
+            Log.Fatal("{Message}", damage.Message);
+            return ExitCodes.StoreDamaged;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.Warning("Cancelled; progress up to the last completed batch is saved");
@@ -56,6 +62,18 @@ internal static class CommandHost
         {
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
+    }
+
+    private static Stitcher.Engine.Store.StoreDamagedException? FindDamage(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is Stitcher.Engine.Store.StoreDamagedException damage)
+            {
+                return damage;
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -57,6 +57,8 @@ internal static class ExitCodes
     public const int DataDirectoryInUse = 3;
     /// <summary>Stitched and checkpointed, but a sink dead-lettered changes during the run (see <c>stitcher sinks dead-letters</c>).</summary>
     public const int SinkDeadLetters = 4;
+    /// <summary>The store's files are not what its last checkpoint left (a truncated log, a damaged or missing checkpoint); nothing was changed.</summary>
+    public const int StoreDamaged = 5;
     public const int Cancelled = 130;
 
     /// <summary>A run's exit code: a failed file or source first, then dead letters of a sink.</summary>
