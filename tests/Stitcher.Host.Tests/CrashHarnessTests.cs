@@ -33,8 +33,8 @@ public sealed class CrashHarnessTests(ITestOutputHelper output) : IDisposable
         for (var k = 0; k < kills; k++)
         {
             using var service = StitcherProcess.Start(crashed, "run", "--config", Path.Combine(crashed, "stitcher.json"));
-            // Start-up takes most of a second: kill somewhere from just after it to a few checkpoints later.
-            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(700, 3500)));
+            // Start-up takes about a second: kill somewhere from the first checkpoints on (one a second).
+            await Task.Delay(TimeSpan.FromMilliseconds(random.Next(1500, 4000)));
             var before = File.Exists(Path.Combine(crashed, "out", "profiles.csv")) ? new FileInfo(Path.Combine(crashed, "out", "profiles.csv")).Length : 0;
             service.KillHard();
             await service.WaitForExitAsync(TimeSpan.FromSeconds(30));
