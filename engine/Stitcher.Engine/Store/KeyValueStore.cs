@@ -47,7 +47,9 @@ internal sealed partial class KeyValueStore : IDisposable
             MemorySize = memorySizeBytes,
             PageSize = pageSizeBytes,
             CheckpointDir = checkpointDirectory,
-            RemoveOutdatedCheckpoints = true,
+            // Outdated checkpoints are removed here, after the manifest names the new one (StoreManifest.Write): removed
+            // by FASTER as the new one commits, a kill before the manifest was written left it naming files gone.
+            RemoveOutdatedCheckpoints = false,
             MutableFraction = MutableFraction,
             TryRecoverLatest = Recovered,
         };

@@ -50,6 +50,30 @@ internal sealed class StoreManifest
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
+        RemoveOtherCheckpoints(checkpoints, token);
+    }
+
+    /// <summary>
+    /// Deletes every checkpoint but <paramref name="token"/>, once the manifest names it: a kill at any point leaves a
+    /// manifest whose checkpoint is on disk (FASTER recovers the newest one, which committed before it was named).
+    /// </summary>
+    private static void RemoveOtherCheckpoints(string checkpoints, Guid token)
+    {
+        if (!Directory.Exists(checkpoints))
+        {
+            return;
+        }
+        var keep = token.ToString();
+        foreach (var kind in Directory.GetDirectories(checkpoints))
+        {
+            foreach (var checkpoint in Directory.GetDirectories(kind))
+            {
+                if (!string.Equals(Path.GetFileName(checkpoint), keep, StringComparison.OrdinalIgnoreCase))
+                {
+                    Directory.Delete(checkpoint, recursive: true);
+                }
+            }
+        }
     }
 
     /// <summary>
