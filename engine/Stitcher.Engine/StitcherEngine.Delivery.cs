@@ -137,7 +137,6 @@ public sealed partial class StitcherEngine
             // A sink added to an existing store takes every current profile first: the log up to here, profiles only.
             outbox.SnapshotUntil = _durableSequence;
         }
-        _feedEvents.Clear();
         while (outbox.FedSequence < _durableSequence && outbox.Room > 0)
         {
             _feedEvents.Clear();
@@ -197,10 +196,7 @@ public sealed partial class StitcherEngine
                 {
                     return null;
                 }
-                return new ProfileChange(ProfileChangeKind.Upserted, change.ProfileId, change.Sequence, at)
-                {
-                    Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion),
-                };
+                return Upsert(profile, change.Sequence, at);
             case ChangeEventType.ProfileMerged when !snapshot && change.RelatedProfileId is { } retired:
                 return new ProfileChange(ProfileChangeKind.Retired, retired, change.Sequence, at) { SurvivorId = change.ProfileId };
             case ChangeEventType.ProfileDeleted when !snapshot:
@@ -209,6 +205,10 @@ public sealed partial class StitcherEngine
                 return null;
         }
     }
+
+    /// <summary>An upsert of <paramref name="profile"/> as it is now, at <paramref name="version"/>.</summary>
+    private ProfileChange Upsert(Store.StoredProfile profile, long version, DateTimeOffset at) =>
+        new(ProfileChangeKind.Upserted, profile.Id, version, at) { Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion) };
 
     /// <summary>
     /// Queues the dead letters a replay handed back, within the queue's room: for each profile its latest letter, as
@@ -254,10 +254,7 @@ public sealed partial class StitcherEngine
                     {
                         continue;
                     }
-                    changes.Add(new ProfileChange(ProfileChangeKind.Upserted, profile.Id, profile.Version, changedAt)
-                    {
-                        Profile = ProfileView.ToStitched(profile, _journey, _normalizer.DefaultPhoneRegion),
-                    });
+                    changes.Add(Upsert(profile, profile.Version, changedAt));
                 }
                 else if (letter.Kind == SinkOutbox.KindName(ProfileChangeKind.Retired) && letter.SurvivorId is { } survivor)
                 {

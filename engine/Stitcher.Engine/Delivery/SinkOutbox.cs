@@ -153,7 +153,7 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         lock (_statusLock)
         {
             FillStatus();
-            return Clone(_status);
+            return _status.Copy();
         }
     }
 
@@ -453,7 +453,7 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         lock (_statusLock)
         {
             FillStatus();
-            copy = Clone(_status);
+            copy = _status.Copy();
         }
         try
         {
@@ -465,7 +465,6 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
         }
     }
 
-    private static SinkStatus Clone(SinkStatus status) => status.Copy();
 
     /// <summary>Stops the delivery task; what it had not acked is queued again from the cursor by the next run.</summary>
     public async ValueTask DisposeAsync()
