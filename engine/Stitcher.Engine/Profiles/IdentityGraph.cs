@@ -374,9 +374,12 @@ internal sealed partial class IdentityGraph
         }
         profile.Members.RemoveAll(m => m.Channel == record.Channel && m.RecordId == record.RecordId);
         ReleaseIdentifiers(record, profile);
+        // Changed in memory: kept as dirty, so that resolving it again to the same members as this copy (all but the
+        // record) still writes it. As a clean read, it looked unchanged, and a deleted record stayed listed in its profile.
+        _readForLink.Remove(profileId);
+        _dirtyProfiles[profileId] = profile;
         if (!resolve)
         {
-            _readForLink[profileId] = profile;
             return profileId;
         }
         if (profile.Members.Count == 0)
@@ -400,7 +403,6 @@ internal sealed partial class IdentityGraph
             return null;
         }
         // The neighbourhood is gathered from this copy, which no longer lists the record.
-        _readForLink[profileId] = profile;
         Reresolve([profileId], null, outcome, leavingKey: recordKey);
         return null;
     }

@@ -46,6 +46,39 @@ public sealed class IdentityGraphRegressionTests : IDisposable
         Assert.Null(ex);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task DeleteOfOneOfTwoMembers_LeavesTheProfile_InTheStoreAndAtTheSink(bool reopen)
+    {
+        // The profile resolved again to the members of the copy the record had already left, so it looked unchanged
+        // and was never written: the deleted record stayed listed, with its values, and no sink heard of it.
+        WriteCrm("c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z", "c2,Ann,Lee,ann@example.org,+14155550132,2026-01-02T00:00:00Z");
+        var sink = new ListSink();
+        var engine = NewEngine(sink);
+        await engine.RunOnceAsync();
+        if (reopen)
+        {
+            await engine.DisposeAsync();
+            engine = NewEngine(sink);
+        }
+        try
+        {
+            Assert.True(await engine.DeleteRecordAsync("crm", "c2"));
+            await engine.DrainSinksAsync();
+
+            var ann = engine.FindProfileByRecord("crm", "c1")!;
+            Assert.Equal(["c1"], ann.Records.Select(r => r.RecordId));
+            Assert.False(ann.Attributes.ContainsKey("phone"));
+            Assert.Equal(["c1"], sink.Latest[ann.Id].Records.Select(r => r.RecordId));
+            Assert.Equal((1L, 1L), (engine.TotalRecords, engine.TotalProfiles));
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task P3_RenameInsideOneBatch_NoCreatedEvent()
     {
