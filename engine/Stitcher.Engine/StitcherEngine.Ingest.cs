@@ -126,7 +126,7 @@ public sealed partial class StitcherEngine
             foreach (var issue in _issues)
             {
                 var field = DeadLetter(source, ApiSource, 0, issue, values);
-                issues.Add(string.Concat(field ?? CanonicalAttributes.NameOf(issue.Field), ": ", issue.Reason));
+                issues.Add(string.Concat(field ?? source.Mapping.NameOf(issue.Field), ": ", issue.Reason));
             }
             if (_issues.Count > 0)
             {
@@ -136,7 +136,7 @@ public sealed partial class StitcherEngine
             {
                 return new RecordIngestResult(false, null, false, issues);
             }
-            var record = NewRecord(source.Name, values, normalized, ApiSource, 0);
+            var record = NewRecord(source, values, normalized, ApiSource, 0);
             _outcome.Clear();
             try
             {
@@ -443,7 +443,7 @@ public sealed partial class StitcherEngine
             var normalized = new string?[CanonicalAttributes.Count];
             var issues = new List<FieldIssue>();
             var accepted = _normalizer.TryNormalize(raw.Values, normalized, issues) && FitsTheStore(raw.Values, normalized, issues);
-            results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source.Name, raw.Values, normalized, batch.File, raw.Line) : null);
+            results[i] = new NormalizedRow(issues.Count == 0 ? null : issues, accepted ? NewRecord(source, raw.Values, normalized, batch.File, raw.Line) : null);
         });
         return results;
     }
@@ -500,21 +500,49 @@ public sealed partial class StitcherEngine
     private sealed record StagedBatch(FileBatch Batch, List<MalformedRow> Malformed, SourcePosition Position, Task<PreparedBatch> Work);
 
     /// <summary>A normalized record as stored: its id, time, display and normalized values, and where it came from.</summary>
-    private static StoredRecord NewRecord(string channel, string?[] raw, string?[] normalized, string file, long line) => new()
+    private static StoredRecord NewRecord(ChannelSource source, string?[] raw, string?[] normalized, string file, long line) => new()
     {
-        Channel = channel,
+        Channel = source.Name,
         RecordId = normalized[(int)CanonicalAttribute.RecordId]!,
         TimestampUtcTicks = DateTimeOffset.Parse(normalized[(int)CanonicalAttribute.Timestamp]!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).UtcTicks,
         Display = DisplayValues(raw, normalized),
         Normalized = normalized,
         SourceFile = file,
         SourceLine = line,
+        Traits = TraitValues(source.Mapping, raw),
     };
+
+    /// <summary>The custom attributes a row carries, from the slots after the canonical ones, in name order; blanks left out.</summary>
+    private static StoredTrait[] TraitValues(FieldMapping mapping, string?[] raw)
+    {
+        var names = mapping.TraitNames;
+        if (names.Count == 0)
+        {
+            return [];
+        }
+        var count = 0;
+        for (var t = 0; t < names.Count; t++)
+        {
+            if (!string.IsNullOrWhiteSpace(raw[CanonicalAttributes.Count + t]))
+            {
+                count++;
+            }
+        }
+        var traits = count == 0 ? [] : new StoredTrait[count];
+        for (int t = 0, i = 0; t < names.Count; t++)
+        {
+            if (Traits.DisplayValue(raw[CanonicalAttributes.Count + t]) is { } value)
+            {
+                traits[i++] = new StoredTrait { Name = names[t], Value = value };
+            }
+        }
+        return traits;
+    }
 
     /// <summary>Dead-letters one issue of a record (with its raw values when it rejected it); returns the source field at fault.</summary>
     private string? DeadLetter(ChannelSource source, string file, long line, FieldIssue issue, string?[] raw)
     {
-        var field = SourceFieldOf(source.Name, issue.Field);
+        var field = source.SourceFieldOf(issue.Field);
         _deadLetters.Write(source.Name, file, line, field, issue.Reason, issue.Rejects ? "rejected" : "field_dropped", issue.Rejects ? RawText(raw) : null);
         return field;
     }
@@ -522,9 +550,6 @@ public sealed partial class StitcherEngine
     /// <summary>The id of a record from a channel that maps no record id: its file name and line, e.g. <c>crm.csv:42</c>.</summary>
     public static string LineRecordId(string file, long line) =>
         string.Concat(Path.GetFileName(file), ":", line.ToString(CultureInfo.InvariantCulture));
-
-    private string? SourceFieldOf(string channel, CanonicalAttribute attribute) =>
-        _options.Channels[channel].Mapping.TryGetValue(CanonicalAttributes.NameOf(attribute), out var field) ? field : CanonicalAttributes.NameOf(attribute);
 
     /// <summary>
     /// What a person sees: the source's own spelling for names and addresses, the normalized form for values
@@ -582,9 +607,11 @@ public sealed partial class StitcherEngine
         long bytes = 0;
         var largest = 0;
         var largestBytes = -1L;
-        for (var k = 0; k < CanonicalAttributes.Count; k++)
+        // Every slot of the raw row: custom attributes, after the canonical ones, are stored too.
+        for (var k = 0; k < raw.Length; k++)
         {
-            var size = (raw[k] is { } r ? Encoding.UTF8.GetByteCount(r) : 0) + (normalized[k] is { } n && !ReferenceEquals(n, raw[k]) ? Encoding.UTF8.GetByteCount(n) : 0);
+            var size = (raw[k] is { } r ? Encoding.UTF8.GetByteCount(r) : 0)
+                + (k < normalized.Length && normalized[k] is { } n && !ReferenceEquals(n, raw[k]) ? Encoding.UTF8.GetByteCount(n) : 0);
             bytes += size;
             if (size > largestBytes)
             {

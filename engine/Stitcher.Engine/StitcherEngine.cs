@@ -266,6 +266,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             return rules;
         }
         var byAttribute = new SurvivorshipRule[CanonicalAttributes.Count][];
+        var byTrait = new Dictionary<string, SurvivorshipRule[]>(StringComparer.Ordinal);
         var defaults = options.Default.Count == 0 ? Survivorship.DefaultRules : Parse(options.Default);
         Array.Fill(byAttribute, defaults);
         foreach (var (name, rules) in options.Attributes)
@@ -274,8 +275,12 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             {
                 byAttribute[(int)attribute] = Parse(rules);
             }
+            else if (Traits.TryParse(name, out var trait, out _))
+            {
+                byTrait[trait] = Parse(rules);
+            }
         }
-        return new Survivorship(byAttribute, journey);
+        return new Survivorship(byAttribute, journey, byTrait, defaults);
     }
 
     /// <summary>One row after normalizing: what was wrong with it, and the record to link unless it was rejected.</summary>

@@ -37,6 +37,13 @@ public sealed record SinkContext(
     /// data directory and kept with it; null when the host gives none. Created by the sink when it needs it.
     /// </summary>
     public string? StateDirectory { get; init; }
+
+    /// <summary>
+    /// The custom attributes the configured channels map (<c>trait.shoe_size</c>), in name order. Profiles carry them in
+    /// <see cref="StitchedProfile.Attributes"/> and <see cref="StitchedProfile.Values"/> under these names; a sink with
+    /// fixed columns can add them. Empty when none are mapped.
+    /// </summary>
+    public IReadOnlyList<string> TraitNames { get; init; } = [];
 }
 
 /// <summary>
@@ -173,7 +180,10 @@ public interface ISinkUsage
 
 /// <summary>A golden customer record: the single view stitched from many channel records.</summary>
 /// <param name="Id">Stable profile id.</param>
-/// <param name="Attributes">Best value per canonical attribute name (e.g. <c>email</c>), each with where it came from.</param>
+/// <param name="Attributes">
+/// Best value per attribute name, each with where it came from: the canonical attributes (e.g. <c>email</c>) and the
+/// custom ones channels map (<c>trait.shoe_size</c>, see <see cref="SinkContext.TraitNames"/>).
+/// </param>
 /// <param name="Records">Every source record stitched into this profile.</param>
 /// <param name="FirstSeen">Earliest source record timestamp.</param>
 /// <param name="LastSeen">Latest source record timestamp.</param>

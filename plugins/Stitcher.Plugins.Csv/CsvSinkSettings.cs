@@ -26,7 +26,7 @@ internal sealed class CsvSinkSettings
     /// <summary>Full path of the CSV file.</summary>
     public string Path { get; }
 
-    /// <summary>Canonical attribute names written as columns, in order.</summary>
+    /// <summary>Attribute names written as columns, in order: canonical ones and custom ones (<c>trait.diet</c>).</summary>
     public IReadOnlyList<string> Attributes { get; }
 
     /// <summary>Where each flush writes its change file; null when the <c>changes</c> setting is <c>none</c>.</summary>
@@ -37,7 +37,8 @@ internal sealed class CsvSinkSettings
         ArgumentNullException.ThrowIfNull(context);
 
         var path = DefaultPath;
-        var attributes = DefaultAttributes;
+        // The custom attributes the channels map follow the canonical columns, unless the setting names the columns.
+        IReadOnlyList<string> attributes = [.. DefaultAttributes, .. context.TraitNames];
         string? changes = null;
         foreach (var (key, value) in context.Settings)
         {

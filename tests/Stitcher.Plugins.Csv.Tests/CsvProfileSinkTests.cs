@@ -282,6 +282,21 @@ public sealed class CsvProfileSinkTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_temp.Path, "out", "changes")));
     }
 
+    [Fact]
+    public async Task FlushAsync_CustomAttributesTheChannelsMap_FollowTheCanonicalColumns()
+    {
+        var context = Context(new Dictionary<string, string> { ["path"] = "out/profiles.csv" }) with { TraitNames = ["trait.diet", "trait.shoe_size"] };
+        await using var sink = new CsvSinkPlugin().CreateSink(context);
+
+        await sink.WriteAsync(Batches.Of([Profile("p-1", ("email", "a@example.com"), ("trait.shoe_size", "38"))], []), CancellationToken.None);
+        await sink.FlushAsync(CancellationToken.None);
+
+        var rows = ReadRecords();
+        var header = rows[0];
+        Assert.Equal(["account_id", "trait.diet", "trait.shoe_size", "record_count"], header[16..20]);
+        Assert.Equal(("", "38"), (rows[1][Array.IndexOf(header, "trait.diet")], rows[1][Array.IndexOf(header, "trait.shoe_size")]));
+    }
+
     private IProfileSink CreateSink(params (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string> { ["path"] = "out/profiles.csv" };

@@ -118,6 +118,22 @@ public sealed class SalesforceSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task CustomAttribute_MappedToACustomField_ReachesTheOrg()
+    {
+        await using var org = await LocalSalesforce.StartAsync();
+        org.Fields.Add("Shoe_Size__c");
+        File.WriteAllText(Path.Combine(_temp.Path, "crm.csv"), SinkTestEngine.CrmHeader + ",shoe\r\n"
+            + "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z,38\r\n" + "c2,Ann,Lee,ann@example.org,,2026-01-02T00:00:00Z,39\r\n");
+        await using var engine = NewEngine(org, new() { ["Fields"] = "surname=LastName, trait.shoe_size=Shoe_Size__c" },
+            options => options.Channels["crm"].Mapping["trait.shoe_size"] = "shoe");
+
+        await engine.RunOnceAsync();
+
+        var ann = org.ByExternalId(engine.FindProfileIdByRecord("crm", "c1")!)!;
+        Assert.Equal(("Lee", "39"), (ann["LastName"], ann["Shoe_Size__c"]));
+    }
+
+    [Fact]
     public async Task UnknownField_IsDeadLetteredWithInvalidField()
     {
         await using var org = await LocalSalesforce.StartAsync();
@@ -157,7 +173,7 @@ public sealed class SalesforceSinkTests : IDisposable
 
     private void WriteCrm(params string[] rows) => SinkTestEngine.WriteCrm(_temp.Path, rows);
 
-    private StitcherEngine NewEngine(LocalSalesforce org, Dictionary<string, string>? extra = null)
+    private StitcherEngine NewEngine(LocalSalesforce org, Dictionary<string, string>? extra = null, Action<StitcherOptions>? configure = null)
     {
         var settings = Settings(org.Url);
         foreach (var (key, value) in extra ?? [])
@@ -173,6 +189,7 @@ public sealed class SalesforceSinkTests : IDisposable
         }
         var options = SinkTestEngine.Options(_temp.Path, "crm-sync",
             new SinkOptions { Plugin = "salesforce", BatchSize = 3, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 });
+        configure?.Invoke(options);
         var state = Path.Combine(new OutboxFiles(options.ResolvePath(options.DataDirectory), "crm-sync").Directory, "state");
         var sink = new SalesforceSinkPlugin().CreateSink(new SinkContext("crm-sync", settings, _temp.Path, NullLoggerFactory.Instance) { StateDirectory = state });
         return SinkTestEngine.Create(options, sink);

@@ -84,6 +84,21 @@ public sealed class WebhookSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task CustomAttributes_ArriveInTheProfileWithTheirSource()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        File.WriteAllText(Path.Combine(_temp.Path, "crm.csv"), SinkTestEngine.CrmHeader + ",diet\r\n" + "c1,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z,Vegan\r\n");
+        await using var engine = NewEngine(receiver.Url, options => options.Channels["crm"].Mapping["trait.diet"] = "diet");
+
+        await engine.RunOnceAsync();
+
+        using var json = JsonDocument.Parse(Assert.Single(receiver.Accepted));
+        var profile = json.RootElement.GetProperty("events")[0].GetProperty("profile");
+        var diet = profile.GetProperty("attributes").GetProperty("trait.diet");
+        Assert.Equal(("Vegan", "crm", "c1"), (diet.GetProperty("value").GetString(), diet.GetProperty("channel").GetString(), diet.GetProperty("record_id").GetString()));
+    }
+
+    [Fact]
     public async Task ReceiverRefusingTheBody_DeadLettersItsChangesWithTheStatusAndMessage()
     {
         await using var receiver = await WebhookReceiver.StartAsync(refuse: (422, "{\"error\":\"unknown field loyalty_id\"}"));
@@ -135,12 +150,13 @@ public sealed class WebhookSinkTests : IDisposable
 
     private void WriteCrm(params string[] rows) => SinkTestEngine.WriteCrm(_temp.Path, rows);
 
-    private StitcherEngine NewEngine(string url)
+    private StitcherEngine NewEngine(string url, Action<StitcherOptions>? configure = null)
     {
         var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Url"] = url, ["Secret"] = WebhookReceiver.Secret, ["TimeoutSeconds"] = "10" };
         var sink = new WebhookSinkPlugin().CreateSink(new SinkContext("hook", settings, _temp.Path, NullLoggerFactory.Instance));
         var options = SinkTestEngine.Options(_temp.Path, "hook",
             new SinkOptions { Plugin = "webhook", BatchSize = 2, MaxAttempts = 0, RetryDelayMilliseconds = 1, MaxRetryDelayMilliseconds = 10 });
+        configure?.Invoke(options);
         return SinkTestEngine.Create(options, sink);
     }
 }

@@ -56,6 +56,23 @@ public sealed class StitcherOptions
     /// <summary><see cref="MaxRecordBytes"/>, or its default from the store's page size.</summary>
     public long EffectiveMaxRecordBytes => MaxRecordBytes > 0 ? MaxRecordBytes : Math.Max(1024, Store.PageSizeBytes / 8);
 
+    /// <summary>The custom attributes (<c>trait.&lt;name&gt;</c>) any channel maps, in their canonical spelling and name order.</summary>
+    public IReadOnlyList<string> MappedTraits()
+    {
+        var traits = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var channel in Channels.Values)
+        {
+            foreach (var attribute in channel.Mapping.Keys)
+            {
+                if (Schema.Traits.TryParse(attribute, out var trait, out _))
+                {
+                    traits.Add(trait);
+                }
+            }
+        }
+        return [.. traits];
+    }
+
     /// <summary>How often a running service takes a checkpoint of the store.</summary>
     [Range(1, 86_400)]
     public int CheckpointIntervalSeconds { get; set; } = DefaultCheckpointIntervalSeconds;

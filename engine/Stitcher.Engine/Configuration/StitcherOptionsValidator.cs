@@ -47,9 +47,20 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
             }
             foreach (var (attribute, source) in channel.Mapping)
             {
-                if (!CanonicalAttributes.TryParse(attribute, out _))
+                if (Traits.IsTrait(attribute))
                 {
-                    failures.Add($"{key}:{nameof(ChannelOptions.Mapping)}:{attribute}: not a canonical attribute (known: {string.Join(", ", CanonicalAttributes.Names)}).");
+                    if (!Traits.TryParse(attribute, out _, out var error))
+                    {
+                        failures.Add($"{key}:{nameof(ChannelOptions.Mapping)}:{attribute}: {error}.");
+                    }
+                    else if (string.IsNullOrWhiteSpace(source))
+                    {
+                        failures.Add($"{key}:{nameof(ChannelOptions.Mapping)}:{attribute}: the source field is empty.");
+                    }
+                }
+                else if (!CanonicalAttributes.TryParse(attribute, out _))
+                {
+                    failures.Add($"{key}:{nameof(ChannelOptions.Mapping)}:{attribute}: not a canonical attribute (known: {string.Join(", ", CanonicalAttributes.Names)}) nor a custom one ({Traits.Prefix}<name>).");
                 }
                 else if (string.IsNullOrWhiteSpace(source))
                 {
@@ -72,7 +83,9 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
             }
             if (!CanonicalAttributes.TryParse(rule.Attribute, out _))
             {
-                failures.Add($"{key}:{nameof(IdentifierRuleOptions.Attribute)}: '{rule.Attribute}' is not a canonical attribute.");
+                failures.Add(Traits.IsTrait(rule.Attribute)
+                    ? $"{key}:{nameof(IdentifierRuleOptions.Attribute)}: '{rule.Attribute}' is a custom attribute; custom attributes are kept and delivered, never matched on."
+                    : $"{key}:{nameof(IdentifierRuleOptions.Attribute)}: '{rule.Attribute}' is not a canonical attribute.");
             }
         }
         var survivorshipKey = $"{Prefix}{nameof(StitcherOptions.Survivorship)}";
@@ -84,9 +97,16 @@ internal sealed class StitcherOptionsValidator : IValidateOptions<StitcherOption
         foreach (var (attribute, rules) in options.Survivorship.Attributes)
         {
             var key = $"{survivorshipKey}:{nameof(SurvivorshipOptions.Attributes)}:{attribute}";
-            if (!CanonicalAttributes.TryParse(attribute, out _))
+            if (Traits.IsTrait(attribute))
             {
-                failures.Add($"{key}: '{attribute}' is not a canonical attribute.");
+                if (!Traits.TryParse(attribute, out _, out var error))
+                {
+                    failures.Add($"{key}: {error}.");
+                }
+            }
+            else if (!CanonicalAttributes.TryParse(attribute, out _))
+            {
+                failures.Add($"{key}: '{attribute}' is not a canonical attribute nor a custom one ({Traits.Prefix}<name>).");
             }
             ValidateRules(rules, key, failures);
         }

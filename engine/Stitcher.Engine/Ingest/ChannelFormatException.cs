@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Ingest;
 
@@ -37,9 +36,9 @@ public sealed class ChannelFormatException : Exception
     public string? Column { get; }
 
     [DoesNotReturn]
-    internal static void ThrowMissingColumn(string path, CanonicalAttribute attribute, string column) =>
+    internal static void ThrowMissingColumn(string path, string attribute, string column) =>
         throw new ChannelFormatException(path, column,
-            $"Channel file '{path}' has no column '{column}' in its header; it is mapped to '{CanonicalAttributes.NameOf(attribute)}'.");
+            $"Channel file '{path}' has no column '{column}' in its header; it is mapped to '{attribute}'.");
 
     [DoesNotReturn]
     internal static void ThrowMalformedHeader(string path, string reason) =>

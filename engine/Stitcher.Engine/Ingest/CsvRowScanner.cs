@@ -459,7 +459,7 @@ internal sealed class CsvRowScanner : IDisposable
             return;
         }
 
-        var values = new string?[CanonicalAttributes.Count];
+        var values = new string?[_mapping.SlotCount];
         var previousColumn = -1;
         string? previous = null;
         for (var t = 0; t < _targetColumns.Length; t++)
@@ -505,7 +505,7 @@ internal sealed class CsvRowScanner : IDisposable
             var column = IndexOfColumn(sources[t]);
             if (column < 0)
             {
-                ChannelFormatException.ThrowMissingColumn(_path, attributes[t], sources[t]);
+                ChannelFormatException.ThrowMissingColumn(_path, _mapping.NameOf(attributes[t]), sources[t]);
             }
             _targetColumns[t] = column;
             _targetAttributes[t] = attributes[t];

@@ -46,7 +46,7 @@ internal sealed class JsonPathNode
             {
                 if (segment.Length == 0)
                 {
-                    throw new ArgumentException($"JSON path '{path}' for '{CanonicalAttributes.NameOf(attributes[i])}' has an empty segment.", nameof(mapping));
+                    throw new ArgumentException($"JSON path '{path}' for '{mapping.NameOf(attributes[i])}' has an empty segment.", nameof(mapping));
                 }
                 node = node.GetOrAddChild(segment);
             }

@@ -36,7 +36,7 @@ public sealed class NdjsonChannelReader : IChannelFileReader
         {
             stream.Seek(resumeFrom.ByteOffset, SeekOrigin.Begin);
         }
-        using var parser = new NdjsonLineParser(_root, resumeFrom, _maxLineBytes);
+        using var parser = new NdjsonLineParser(_root, Mapping.SlotCount, resumeFrom, _maxLineBytes);
         var pipe = ChannelFile.CreatePipe(stream);
         try
         {

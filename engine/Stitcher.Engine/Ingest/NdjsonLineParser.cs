@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Unicode;
-using Stitcher.Engine.Schema;
 
 namespace Stitcher.Engine.Ingest;
 
@@ -22,6 +21,7 @@ internal sealed class NdjsonLineParser : IDisposable
     private static ReadOnlySpan<byte> JsonWhitespace => " \t\r\n"u8;
 
     private readonly JsonPathNode _root;
+    private readonly int _slotCount;
     private readonly int _maxLineBytes;
     private byte[] _lineBuffer = [];
     // A line longer than the limit was cut off: the rest of it, to its line feed, is skipped.
@@ -35,9 +35,14 @@ internal sealed class NdjsonLineParser : IDisposable
     private string? _faultField;
     private string _faultReason = "";
 
-    public NdjsonLineParser(JsonPathNode root, SourcePosition start, int maxLineBytes = ChannelFile.DefaultMaxRowBytes)
+    /// <param name="root">The mapping's JSON paths.</param>
+    /// <param name="slotCount">The length of a record's value array (<see cref="FieldMapping.SlotCount"/>).</param>
+    /// <param name="start">Where reading starts.</param>
+    /// <param name="maxLineBytes">A longer line is cut off.</param>
+    public NdjsonLineParser(JsonPathNode root, int slotCount, SourcePosition start, int maxLineBytes = ChannelFile.DefaultMaxRowBytes)
     {
         _root = root;
+        _slotCount = slotCount;
         _maxLineBytes = maxLineBytes;
         _offset = start.ByteOffset;
         _line = start.Line;
@@ -148,7 +153,7 @@ internal sealed class NdjsonLineParser : IDisposable
 
     private void ParseLine(ReadOnlySpan<byte> line, long lineNumber, IRawRecordSink sink)
     {
-        var values = new string?[CanonicalAttributes.Count];
+        var values = new string?[_slotCount];
         var json = new Utf8JsonReader(line, isFinalBlock: true, state: default);
         try
         {

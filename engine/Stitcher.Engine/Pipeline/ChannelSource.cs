@@ -16,17 +16,27 @@ internal sealed class ChannelSource
             ? (string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase) ? "*.ndjson" : "*.csv")
             : options.Pattern;
         var mapping = new Dictionary<CanonicalAttribute, string>();
+        var traits = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (attribute, source) in options.Mapping)
         {
             if (CanonicalAttributes.TryParse(attribute, out var canonical))
             {
                 mapping[canonical] = source;
             }
+            else if (Traits.TryParse(attribute, out var trait, out _))
+            {
+                traits[trait] = source;
+            }
         }
-        _sources = mapping.Select(static pair => (pair.Key, pair.Value.Trim())).ToArray();
         HasTimestamp = mapping.ContainsKey(CanonicalAttribute.Timestamp);
         HasRecordId = mapping.ContainsKey(CanonicalAttribute.RecordId);
-        var fieldMapping = new FieldMapping(mapping);
+        var fieldMapping = new FieldMapping(mapping, traits);
+        Mapping = fieldMapping;
+        _sources = new (CanonicalAttribute, string)[fieldMapping.Count];
+        for (var i = 0; i < _sources.Length; i++)
+        {
+            _sources[i] = (fieldMapping.Attributes[i], fieldMapping.Sources[i]);
+        }
         Reader = string.Equals(options.Format, ChannelFormats.Ndjson, StringComparison.OrdinalIgnoreCase)
             ? new NdjsonChannelReader(fieldMapping, root.MaxRowBytes)
             : new CsvChannelReader(fieldMapping, options.Delimiter[0], root.MaxRowBytes);
@@ -44,13 +54,19 @@ internal sealed class ChannelSource
     public string Pattern { get; }
     public IChannelFileReader Reader { get; }
 
+    /// <summary>Where each attribute is read from; its slots index a record's raw value array.</summary>
+    public FieldMapping Mapping { get; }
+
+    /// <summary>The source field (column or JSON path) a slot is read from; its attribute name when it is not mapped.</summary>
+    public string SourceFieldOf(CanonicalAttribute slot) => Mapping.TryGetSource(slot, out var source) ? source : Mapping.NameOf(slot);
+
     /// <summary>
     /// A record handed over as source field → value (the names the channel's mapping uses, e.g. <c>user.email</c>
-    /// for a nested JSON field), as a value per canonical attribute. Unmapped fields are ignored.
+    /// for a nested JSON field), as a value per slot of <see cref="Mapping"/>. Unmapped fields are ignored.
     /// </summary>
     public string?[] ValuesFrom(IReadOnlyDictionary<string, string?> fields)
     {
-        var values = new string?[CanonicalAttributes.Count];
+        var values = new string?[Mapping.SlotCount];
         foreach (var (attribute, source) in _sources)
         {
             if (fields.TryGetValue(source, out var value))

@@ -135,7 +135,7 @@ internal sealed partial class IdentityGraph
         if (MayBeStored(recordKey) && _store.TryRead<StoredRecord>(recordKey, out var previous))
         {
             replaced = previous;
-            if (RecordVersion.Compare(previous.Normalized, record.Normalized) >= 0)
+            if (RecordVersion.Compare(previous, record) >= 0)
             {
                 // The same version again, or an older one arriving late: the stored one stands, whatever the order.
                 outcome.RecordsUnchanged++;

@@ -5,7 +5,11 @@ using Stitcher.Plugins;
 
 namespace Stitcher.Engine.Profiles;
 
-/// <summary>Turns a stored profile into the contract type sinks and embedders see.</summary>
+/// <summary>
+/// Turns a stored profile into the contract type sinks and embedders see. Custom attributes appear beside the canonical
+/// ones under their own names (<c>trait.diet</c>), in <see cref="StitchedProfile.Attributes"/> and
+/// <see cref="StitchedProfile.Values"/>, shown as the records carried them.
+/// </summary>
 internal static class ProfileView
 {
     /// <param name="profile">The stored profile, its golden values picked.</param>
@@ -27,6 +31,13 @@ internal static class ProfileView
                 {
                     Original = string.Equals(shown, best.Value, StringComparison.Ordinal) ? null : best.Value,
                 };
+        }
+        foreach (var trait in profile.Traits)
+        {
+            if (trait.Best is { } best)
+            {
+                attributes[trait.Name] = new ProfileAttribute(best.Value, best.Channel, best.RecordId, ToUtc(best.TimestampUtcTicks));
+            }
         }
         var records = new SourceRecordRef[profile.Members.Count];
         for (var i = 0; i < records.Length; i++)
@@ -55,20 +66,32 @@ internal static class ProfileView
         var result = new Dictionary<string, IReadOnlyList<ProfileValue>>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < profile.Values.Length && i < CanonicalAttributes.Count; i++)
         {
-            if (profile.Values[i] is not { Count: > 0 } values)
+            if (profile.Values[i] is { Count: > 0 } values)
             {
-                continue;
+                result[CanonicalAttributes.NameOf((CanonicalAttribute)i)] = ToContract(values);
             }
-            var list = new ProfileValue[values.Count];
-            for (var v = 0; v < list.Length; v++)
+        }
+        foreach (var trait in profile.Traits)
+        {
+            if (trait.Values.Count > 0)
             {
-                var value = values[v];
-                list[v] = new ProfileValue(value.Value, value.Count, ToUtc(value.FirstSeenUtcTicks), ToUtc(value.LastSeenUtcTicks), value.Channel, value.RecordId);
+                result[trait.Name] = ToContract(trait.Values);
             }
-            Array.Sort(list, static (a, b) => b.LastSeen != a.LastSeen ? b.LastSeen.CompareTo(a.LastSeen) : string.CompareOrdinal(a.Value, b.Value));
-            result[CanonicalAttributes.NameOf((CanonicalAttribute)i)] = list;
         }
         return result;
+    }
+
+    /// <summary>Most recently seen first; the same time, by value.</summary>
+    private static ProfileValue[] ToContract(List<StoredValue> values)
+    {
+        var list = new ProfileValue[values.Count];
+        for (var v = 0; v < list.Length; v++)
+        {
+            var value = values[v];
+            list[v] = new ProfileValue(value.Value, value.Count, ToUtc(value.FirstSeenUtcTicks), ToUtc(value.LastSeenUtcTicks), value.Channel, value.RecordId);
+        }
+        Array.Sort(list, static (a, b) => b.LastSeen != a.LastSeen ? b.LastSeen.CompareTo(a.LastSeen) : string.CompareOrdinal(a.Value, b.Value));
+        return list;
     }
 
     private static DateTimeOffset ToUtc(long ticks) => new(Math.Clamp(ticks, DateTimeOffset.MinValue.UtcTicks, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);

@@ -20,7 +20,8 @@ public enum SurvivorshipRule
 /// Keeps every distinct value of every attribute with its count, first and last seen, and the channel and record
 /// it was last seen in (multi-valued attributes: all emails, phones, addresses), and picks the golden value per
 /// attribute with the configured rules in fallback order; a tie on every rule goes to the smallest value, so the
-/// outcome never depends on the order records arrived in.
+/// outcome never depends on the order records arrived in. Custom attributes (<see cref="Traits"/>) are kept and
+/// picked the same way, by their own rules or the default ones.
 /// </summary>
 internal sealed class Survivorship
 {
@@ -28,15 +29,24 @@ internal sealed class Survivorship
     public static readonly SurvivorshipRule[] DefaultRules = [SurvivorshipRule.MostRecent, SurvivorshipRule.SourcePriority, SurvivorshipRule.MostFrequent];
 
     private readonly SurvivorshipRule[][] _rules;
+    private readonly SurvivorshipRule[] _defaultRules;
+    private readonly IReadOnlyDictionary<string, SurvivorshipRule[]> _traitRules;
     private readonly JourneyMap _journey;
 
-    public Survivorship(SurvivorshipRule[][]? rulesByAttribute = null, JourneyMap? journey = null)
+    /// <param name="rulesByAttribute">Rules per canonical attribute ordinal; <paramref name="defaultRules"/> where null.</param>
+    /// <param name="journey">The journey configuration.</param>
+    /// <param name="traitRules">Rules per custom attribute name (<c>trait.diet</c>); the default rules for the others.</param>
+    /// <param name="defaultRules">The configured default rules; <see cref="DefaultRules"/> when null.</param>
+    public Survivorship(SurvivorshipRule[][]? rulesByAttribute = null, JourneyMap? journey = null,
+        IReadOnlyDictionary<string, SurvivorshipRule[]>? traitRules = null, SurvivorshipRule[]? defaultRules = null)
     {
         _journey = journey ?? s_defaultJourney;
+        _defaultRules = defaultRules ?? DefaultRules;
+        _traitRules = traitRules ?? new Dictionary<string, SurvivorshipRule[]>();
         _rules = new SurvivorshipRule[CanonicalAttributes.Count][];
         for (var i = 0; i < _rules.Length; i++)
         {
-            _rules[i] = rulesByAttribute?[i] ?? DefaultRules;
+            _rules[i] = rulesByAttribute?[i] ?? _defaultRules;
         }
     }
 
@@ -65,6 +75,11 @@ internal sealed class Survivorship
             var values = profile.Values[i] ??= new List<StoredValue>(1);
             Add(values, display, key, 1, record.TimestampUtcTicks, record.TimestampUtcTicks, record.Channel, record.RecordId, channelPriority);
         }
+        foreach (var trait in record.Traits)
+        {
+            Add(TraitValues(profile, trait.Name), trait.Value, Traits.KeyOf(trait.Value), 1, record.TimestampUtcTicks, record.TimestampUtcTicks,
+                record.Channel, record.RecordId, channelPriority);
+        }
     }
 
     /// <summary>Folds a merged-away profile's values into the survivor (golden values: see <see cref="Apply"/>).</summary>
@@ -87,6 +102,14 @@ internal sealed class Survivorship
                 Add(values, value.Value, value.Key, value.Count, value.FirstSeenUtcTicks, value.LastSeenUtcTicks, value.Channel, value.RecordId, value.Priority);
             }
         }
+        foreach (var trait in retired.Traits)
+        {
+            var values = TraitValues(survivor, trait.Name);
+            foreach (var value in trait.Values)
+            {
+                Add(values, value.Value, value.Key, value.Count, value.FirstSeenUtcTicks, value.LastSeenUtcTicks, value.Channel, value.RecordId, value.Priority);
+            }
+        }
     }
 
     /// <summary>Recomputes a profile's value lists from its member records (after an update, a delete or a split).</summary>
@@ -96,6 +119,7 @@ internal sealed class Survivorship
         profile.LastSeenUtcTicks = long.MinValue;
         profile.Values = new List<StoredValue>?[CanonicalAttributes.Count];
         profile.Best = [];
+        profile.Traits = [];
         profile.Timeline = new StoredTimeline();
         foreach (var (record, priority) in members)
         {
@@ -117,6 +141,38 @@ internal sealed class Survivorship
         {
             SetBest(profile, i, profile.Values[i] is { Count: > 0 } values ? Choose(values, _rules[i]) : null);
         }
+        foreach (var trait in profile.Traits)
+        {
+            var chosen = trait.Values.Count > 0 ? Choose(trait.Values, _traitRules.GetValueOrDefault(trait.Name, _defaultRules)) : null;
+            trait.Best = chosen is null ? null : Lineage(trait.Best ?? new StoredAttribute(), chosen);
+        }
+    }
+
+    /// <summary>The value list of a custom attribute, added in name order when the profile has none yet.</summary>
+    private static List<StoredValue> TraitValues(StoredProfile profile, string name)
+    {
+        var traits = profile.Traits;
+        int low = 0, high = traits.Count - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var comparison = string.CompareOrdinal(traits[middle].Name, name);
+            if (comparison == 0)
+            {
+                return traits[middle].Values;
+            }
+            if (comparison < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+        var added = new StoredTraitValues { Name = name, Values = new List<StoredValue>(1) };
+        traits.Insert(low, added);
+        return added.Values;
     }
 
     /// <summary>record_id, timestamp and event_type differ on every record: golden values, not value lists, for those.</summary>
@@ -203,12 +259,17 @@ internal sealed class Survivorship
             profile.Best[attribute] = null;
             return;
         }
-        var best = profile.Best[attribute] ??= new StoredAttribute();
+        profile.Best[attribute] = Lineage(profile.Best[attribute] ?? new StoredAttribute(), chosen);
+    }
+
+    private static StoredAttribute Lineage(StoredAttribute best, StoredValue chosen)
+    {
         best.Value = chosen.Value;
         best.Channel = chosen.Channel;
         best.RecordId = chosen.RecordId;
         best.TimestampUtcTicks = chosen.LastSeenUtcTicks;
         best.ChannelPriority = chosen.Priority;
+        return best;
     }
 
     private static bool Beats(StoredValue candidate, StoredValue current, SurvivorshipRule[] rules)

@@ -28,4 +28,32 @@ internal static class RecordVersion
         }
         return a.Length.CompareTo(b.Length);
     }
+
+    /// <summary>
+    /// As <see cref="Compare(string?[], string?[])"/> on the match-ready values, then on the custom attributes (name
+    /// order, names then values): a record sent again with only its shoe size changed is a new version.
+    /// </summary>
+    public static int Compare(Store.StoredRecord a, Store.StoredRecord b)
+    {
+        var byValues = Compare(a.Normalized, b.Normalized);
+        if (byValues != 0)
+        {
+            return byValues;
+        }
+        var length = Math.Min(a.Traits.Length, b.Traits.Length);
+        for (var i = 0; i < length; i++)
+        {
+            var byName = string.CompareOrdinal(a.Traits[i].Name, b.Traits[i].Name);
+            if (byName != 0)
+            {
+                return byName;
+            }
+            var byValue = string.CompareOrdinal(a.Traits[i].Value, b.Traits[i].Value);
+            if (byValue != 0)
+            {
+                return byValue;
+            }
+        }
+        return a.Traits.Length.CompareTo(b.Traits.Length);
+    }
 }

@@ -27,6 +27,26 @@ public sealed class StoredRecord
     [Key(7)] public long SourceLine { get; set; }
     /// <summary>Why this record is in its profile, and which links were refused, as found when it was linked.</summary>
     [Key(8)] public List<StoredEvidence> Evidence { get; set; } = [];
+    /// <summary>The custom attributes the record carries (<see cref="Schema.Traits"/>), in name order, blanks left out.</summary>
+    [Key(9)] public StoredTrait[] Traits { get; set; } = [];
+}
+
+/// <summary>A custom attribute's value on one record: its name (<c>trait.diet</c>) and its display value.</summary>
+[MessagePackObject]
+public sealed class StoredTrait
+{
+    [Key(0)] public string Name { get; set; } = "";
+    [Key(1)] public string Value { get; set; } = "";
+}
+
+/// <summary>Every distinct value of one custom attribute within a profile, kept like a canonical attribute's.</summary>
+[MessagePackObject]
+public sealed class StoredTraitValues
+{
+    [Key(0)] public string Name { get; set; } = "";
+    [Key(1)] public List<StoredValue> Values { get; set; } = [];
+    /// <summary>The golden value, picked with <see cref="StoredProfile.Best"/> (not stored).</summary>
+    [IgnoreMember] public StoredAttribute? Best { get; set; }
 }
 
 /// <summary>One reason a record was (or was not) linked.</summary>
@@ -101,6 +121,8 @@ public sealed class StoredProfile
     [Key(9)] public List<StoredRefusal> Refusals { get; set; } = [];
     /// <summary>What resolution knows of the members' given names and birth dates (<see cref="ProfileCoherence"/>).</summary>
     [Key(10)] public ProfileCoherence Coherence { get; set; }
+    /// <summary>Every distinct value per custom attribute, in name order (<see cref="Schema.Traits"/>).</summary>
+    [Key(11)] public List<StoredTraitValues> Traits { get; set; } = [];
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
 
     // Matching a value to its member by scanning beats building a lookup for the few members most profiles have.
     private const int MaxScannedMembers = 16;
-    private const int ProfileFields = 11;
+    private const int ProfileFields = 12;
     private const int ValueFields = 8;
 
     public void Serialize(ref MessagePackWriter writer, StoredProfile value, MessagePackSerializerOptions options)
@@ -41,6 +41,7 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         resolver.GetFormatterWithVerify<StoredTimeline>().Serialize(ref writer, value.Timeline, options);
         resolver.GetFormatterWithVerify<List<StoredRefusal>>().Serialize(ref writer, value.Refusals, options);
         writer.Write((int)value.Coherence);
+        WriteTraits(ref writer, value.Traits ?? [], value.Members ?? []);
     }
 
     public StoredProfile Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -87,6 +88,9 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
                 case 10:
                     profile.Coherence = (ProfileCoherence)reader.ReadInt32();
                     break;
+                case 11:
+                    profile.Traits = ReadTraits(ref reader, profile.Members);
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -94,6 +98,39 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         }
         reader.Depth--;
         return profile;
+    }
+
+    /// <summary>Custom attributes as name, values, name, values: their values are written as the canonical ones are.</summary>
+    private static void WriteTraits(ref MessagePackWriter writer, List<StoredTraitValues> traits, List<StoredMember> members)
+    {
+        Dictionary<(string Channel, string RecordId), int>? lookup = null;
+        writer.WriteArrayHeader(traits.Count * 2);
+        foreach (var trait in traits)
+        {
+            writer.Write(trait.Name);
+            WriteValueList(ref writer, trait.Values, members, ref lookup);
+        }
+    }
+
+    private static List<StoredTraitValues> ReadTraits(ref MessagePackReader reader, List<StoredMember> members)
+    {
+        if (reader.TryReadNil())
+        {
+            return [];
+        }
+        var count = reader.ReadArrayHeader();
+        if (count % 2 != 0)
+        {
+            throw new MessagePackSerializationException($"A profile's custom attributes hold {count} items; expected name and values pairs.");
+        }
+        var traits = new List<StoredTraitValues>(count / 2);
+        for (var i = 0; i < count / 2; i++)
+        {
+            var name = reader.ReadString() ?? "";
+            var values = ReadValueList(ref reader, members) ?? [];
+            traits.Add(new StoredTraitValues { Name = name, Values = values });
+        }
+        return traits;
     }
 
     private static void WriteValues(ref MessagePackWriter writer, List<StoredValue>?[] values, List<StoredMember> members)
@@ -112,35 +149,40 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
                 writer.WriteNil();
                 continue;
             }
-            writer.WriteArrayHeader(list.Count);
-            foreach (var value in list)
+            WriteValueList(ref writer, list, members, ref lookup);
+        }
+    }
+
+    private static void WriteValueList(ref MessagePackWriter writer, List<StoredValue> list, List<StoredMember> members, ref Dictionary<(string, string), int>? lookup)
+    {
+        writer.WriteArrayHeader(list.Count);
+        foreach (var value in list)
+        {
+            writer.WriteArrayHeader(ValueFields);
+            writer.Write(value.Value);
+            WriteUnlessEqual(ref writer, value.Key, value.Value);
+            writer.Write(value.Count);
+            writer.Write(value.FirstSeenUtcTicks);
+            if (value.LastSeenUtcTicks == value.FirstSeenUtcTicks)
             {
-                writer.WriteArrayHeader(ValueFields);
-                writer.Write(value.Value);
-                WriteUnlessEqual(ref writer, value.Key, value.Value);
-                writer.Write(value.Count);
-                writer.Write(value.FirstSeenUtcTicks);
-                if (value.LastSeenUtcTicks == value.FirstSeenUtcTicks)
-                {
-                    writer.WriteNil();
-                }
-                else
-                {
-                    writer.Write(value.LastSeenUtcTicks);
-                }
-                var member = MemberOf(members, value.Channel, value.RecordId, ref lookup);
-                if (member >= 0)
-                {
-                    writer.WriteNil();
-                    writer.Write(member);
-                }
-                else
-                {
-                    writer.Write(value.Channel);
-                    writer.Write(value.RecordId);
-                }
-                writer.Write(value.Priority);
+                writer.WriteNil();
             }
+            else
+            {
+                writer.Write(value.LastSeenUtcTicks);
+            }
+            var member = MemberOf(members, value.Channel, value.RecordId, ref lookup);
+            if (member >= 0)
+            {
+                writer.WriteNil();
+                writer.Write(member);
+            }
+            else
+            {
+                writer.Write(value.Channel);
+                writer.Write(value.RecordId);
+            }
+            writer.Write(value.Priority);
         }
     }
 
@@ -153,20 +195,25 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         var values = new List<StoredValue>?[reader.ReadArrayHeader()];
         for (var attribute = 0; attribute < values.Length; attribute++)
         {
-            if (reader.TryReadNil())
-            {
-                continue;
-            }
-            var count = reader.ReadArrayHeader();
-            // Room for one more: a profile is mostly read to link a record to it, which often brings a new value.
-            var list = new List<StoredValue>(count + 1);
-            for (var i = 0; i < count; i++)
-            {
-                list.Add(ReadValue(ref reader, members));
-            }
-            values[attribute] = list;
+            values[attribute] = ReadValueList(ref reader, members);
         }
         return values;
+    }
+
+    private static List<StoredValue>? ReadValueList(ref MessagePackReader reader, List<StoredMember> members)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+        var count = reader.ReadArrayHeader();
+        // Room for one more: a profile is mostly read to link a record to it, which often brings a new value.
+        var list = new List<StoredValue>(count + 1);
+        for (var i = 0; i < count; i++)
+        {
+            list.Add(ReadValue(ref reader, members));
+        }
+        return list;
     }
 
     private static StoredValue ReadValue(ref MessagePackReader reader, List<StoredMember> members)

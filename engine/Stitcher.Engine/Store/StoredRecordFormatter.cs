@@ -15,7 +15,7 @@ internal sealed class StoredRecordFormatter : IMessagePackFormatter<StoredRecord
 {
     public static StoredRecordFormatter Instance { get; } = new();
 
-    private const int RecordFields = 9;
+    private const int RecordFields = 10;
 
     public void Serialize(ref MessagePackWriter writer, StoredRecord value, MessagePackSerializerOptions options)
     {
@@ -54,6 +54,14 @@ internal sealed class StoredRecordFormatter : IMessagePackFormatter<StoredRecord
         writer.Write(value.SourceFile);
         writer.Write(value.SourceLine);
         options.Resolver.GetFormatterWithVerify<List<StoredEvidence>>().Serialize(ref writer, value.Evidence, options);
+        // Custom attributes as name, value, name, value: most records carry none, and then this is one byte.
+        var traits = value.Traits ?? [];
+        writer.WriteArrayHeader(traits.Length * 2);
+        foreach (var trait in traits)
+        {
+            writer.Write(trait.Name);
+            writer.Write(trait.Value);
+        }
     }
 
     public StoredRecord Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
@@ -96,6 +104,9 @@ internal sealed class StoredRecordFormatter : IMessagePackFormatter<StoredRecord
                 case 8:
                     record.Evidence = options.Resolver.GetFormatterWithVerify<List<StoredEvidence>>().Deserialize(ref reader, options) ?? [];
                     break;
+                case 9:
+                    record.Traits = ReadTraits(ref reader);
+                    break;
                 default:
                     reader.Skip();
                     break;
@@ -103,6 +114,25 @@ internal sealed class StoredRecordFormatter : IMessagePackFormatter<StoredRecord
         }
         reader.Depth--;
         return record;
+    }
+
+    private static StoredTrait[] ReadTraits(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return [];
+        }
+        var count = reader.ReadArrayHeader();
+        if (count % 2 != 0)
+        {
+            throw new MessagePackSerializationException($"A record's custom attributes hold {count} strings; expected name and value pairs.");
+        }
+        var traits = count == 0 ? [] : new StoredTrait[count / 2];
+        for (var i = 0; i < traits.Length; i++)
+        {
+            traits[i] = new StoredTrait { Name = reader.ReadString() ?? "", Value = reader.ReadString() ?? "" };
+        }
+        return traits;
     }
 
     private static void WriteStrings(ref MessagePackWriter writer, string?[] values)

@@ -48,6 +48,7 @@ internal sealed class ConfiguredSinks : IDisposable
             return plugin.CreateSink(new SinkContext(sinkName, sink.Settings, baseDirectory, _loggerFactory)
             {
                 Purpose = sink.Purpose,
+                TraitNames = _options.MappedTraits(),
                 StateDirectory = Path.Combine(new Stitcher.Engine.Delivery.OutboxFiles(_options.ResolvePath(_options.DataDirectory), sinkName).Directory, "state"),
             });
         }

@@ -445,6 +445,35 @@ public sealed class CsvChannelReaderTests : IDisposable
     public void Constructor_InvalidDelimiter_Throws(char delimiter) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new CsvChannelReader(s_mapping, delimiter));
 
+    [Fact]
+    public async Task ReadAsync_CustomAttributes_FillTheSlotsAfterTheCanonicalOnes_InNameOrder()
+    {
+        var mapping = FieldMapping.FromAttributeNames(new Dictionary<string, string>
+        {
+            ["record_id"] = "id", ["Trait.Shoe_Size"] = "shoe", ["trait.diet"] = "diet", ["email"] = "email",
+        });
+        var path = Write("id,email,diet,shoe\n1,a@x.io,Vegan,38\n");
+
+        var (sink, _) = await ReadAsync(path, mapping: mapping);
+
+        Assert.Equal(["trait.diet", "trait.shoe_size"], mapping.TraitNames);
+        var record = Assert.Single(sink.Records);
+        Assert.Equal(CanonicalAttributes.Count + 2, record.Values.Length);
+        Assert.Equal(("Vegan", "38", "a@x.io"), (record.Values[CanonicalAttributes.Count], record.Values[CanonicalAttributes.Count + 1], Value(record, CanonicalAttribute.Email)));
+    }
+
+    [Fact]
+    public async Task ReadAsync_CustomAttributeColumnMissing_NamesTheColumnAndTheAttribute()
+    {
+        var mapping = FieldMapping.FromAttributeNames(new Dictionary<string, string> { ["record_id"] = "id", ["trait.diet"] = "diet" });
+        var path = Write("id,email\n1,a@x.io\n");
+
+        var error = await Assert.ThrowsAsync<ChannelFormatException>(() => ReadAsync(path, mapping: mapping));
+
+        Assert.Equal("diet", error.Column);
+        Assert.Contains("mapped to 'trait.diet'", error.Message, StringComparison.Ordinal);
+    }
+
     private static string? Value(RawRecord record, CanonicalAttribute attribute) => record.Values[(int)attribute];
 
     private static async Task<(RecordingSink Sink, SourcePosition End)> ReadAsync(

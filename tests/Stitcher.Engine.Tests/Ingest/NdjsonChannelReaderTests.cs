@@ -269,6 +269,23 @@ public sealed class NdjsonChannelReaderTests : IDisposable
         Assert.Equal(new FileInfo(path).Length, end.ByteOffset);
     }
 
+    [Fact]
+    public async Task ReadAsync_CustomAttributes_FromNestedPaths_FillTheSlotsAfterTheCanonicalOnes()
+    {
+        var mapping = FieldMapping.FromAttributeNames(new Dictionary<string, string>
+        {
+            ["record_id"] = "id", ["trait.shoe_size"] = "prefs.size", ["trait.diet"] = "prefs.diet",
+        });
+        var path = Write("""{"id":"w1","prefs":{"size":39,"diet":"Vegan"}}""" + "\n");
+        var sink = new RecordingSink();
+
+        await new NdjsonChannelReader(mapping).ReadAsync(path, default, sink, true, CancellationToken.None);
+
+        var record = Assert.Single(sink.Records);
+        Assert.Equal(CanonicalAttributes.Count + 2, record.Values.Length);
+        Assert.Equal(("w1", "Vegan", "39"), (record.Values[(int)CanonicalAttribute.RecordId], record.Values[CanonicalAttributes.Count], record.Values[CanonicalAttributes.Count + 1]));
+    }
+
     private static async Task<(RecordingSink Sink, SourcePosition End)> ReadAsync(string path, SourcePosition from = default, bool finalRead = true, int maxLineBytes = 4 << 20)
     {
         var reader = new NdjsonChannelReader(s_mapping, maxLineBytes);

@@ -81,6 +81,36 @@ public sealed class StoredProfileFormatterTests
     }
 
     [Fact]
+    public void RoundTrip_CustomAttributes_ComeBackInNameOrderWithTheirSources_AndARecordsToo()
+    {
+        var profile = Profile(("crm", "C-1", "ann@example.org"), ("web", "W-9", null));
+        var shop = new StoredRecord
+        {
+            Channel = "shop", RecordId = "S-4", TimestampUtcTicks = s_march + 9,
+            Display = new string?[CanonicalAttributes.Count], Normalized = new string?[CanonicalAttributes.Count],
+            Traits = [new StoredTrait { Name = "trait.diet", Value = "Vegan" }, new StoredTrait { Name = "trait.shoe_size", Value = "38" }],
+        };
+        profile.Members.Add(new StoredMember { Channel = "shop", RecordId = "S-4", TimestampUtcTicks = shop.TimestampUtcTicks });
+        Survivorship.Default.Apply(profile, shop, channelPriority: 1);
+        // A second spelling of the same diet from another record: one value, seen twice.
+        Survivorship.Default.Apply(profile, new StoredRecord
+        {
+            Channel = "crm", RecordId = "C-1", TimestampUtcTicks = s_march + 10, Display = [], Normalized = [],
+            Traits = [new StoredTrait { Name = "trait.diet", Value = "vegan" }],
+        }, channelPriority: 2);
+
+        var read = RoundTrip(profile);
+        var record = MessagePackSerializer.Deserialize<StoredRecord>(MessagePackSerializer.Serialize(shop, StoreSerializer.Options), StoreSerializer.Options);
+
+        Assert.Equal(Describe(profile), Describe(read));
+        Assert.Equal(["trait.diet", "trait.shoe_size"], read.Traits.Select(t => t.Name));
+        var diet = read.Traits[0].Values.Single();
+        Assert.Equal(("vegan", "vegan", 2, "crm", "C-1"), (diet.Value, diet.Key, diet.Count, diet.Channel, diet.RecordId));
+        Assert.Same(read.Members[0].RecordId, diet.RecordId);
+        Assert.Equal([("trait.diet", "Vegan"), ("trait.shoe_size", "38")], record.Traits.Select(t => (t.Name, t.Value)));
+    }
+
+    [Fact]
     public void Deserialize_ValueNamingAMemberThatIsNotThere_ThrowsInsteadOfGuessing()
     {
         var buffer = new ArrayBufferWriter<byte>();
@@ -150,6 +180,13 @@ public sealed class StoredProfileFormatterTests
             foreach (var v in profile.Values[i] ?? [])
             {
                 lines.Add($"{i}: {v.Value}|{v.Key}|{v.Count}|{v.FirstSeenUtcTicks}|{v.LastSeenUtcTicks}|{v.Channel}|{v.RecordId}|{v.Priority}");
+            }
+        }
+        foreach (var trait in profile.Traits)
+        {
+            foreach (var v in trait.Values)
+            {
+                lines.Add($"{trait.Name}: {v.Value}|{v.Key}|{v.Count}|{v.FirstSeenUtcTicks}|{v.LastSeenUtcTicks}|{v.Channel}|{v.RecordId}|{v.Priority}");
             }
         }
         return string.Join("\n", lines);
