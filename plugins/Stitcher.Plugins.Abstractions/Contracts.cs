@@ -164,6 +164,14 @@ public sealed class SinkException : Exception
     /// <summary>The destination's error code, e.g. an HTTP status or <c>REQUEST_LIMIT_EXCEEDED</c>.</summary>
     public string? Code { get; }
 
+    /// <summary>
+    /// Changes of the batch the destination refused for good in the call that failed, as
+    /// <see cref="IProfileSink.WriteAsync"/> would have returned them (a batch with one locked row and one record
+    /// missing a required field). When the outbox gives the batch up, these are dead-lettered with their own codes and
+    /// messages, the others with this exception's.
+    /// </summary>
+    public IReadOnlyList<ChangeRejection> Rejections { get; init; } = [];
+
     /// <summary>How long the destination asked to wait before the next try.</summary>
     public TimeSpan? RetryAfter { get; }
 }

@@ -79,7 +79,7 @@ internal sealed partial class SalesforceSink : IProfileSink, ISinkUsage
         if (retry is not null)
         {
             // Records Salesforce could not take now: the batch comes again, and what was upserted is upserted once more.
-            throw new SinkException($"Salesforce asked to retry: {retry}", retryable: true, code: retry.Split(':')[0]);
+            throw new SinkException($"Salesforce asked to retry: {retry}", retryable: true, code: retry.Split(':')[0]) { Rejections = rejections };
         }
         return rejections;
     }

@@ -54,6 +54,9 @@ internal sealed class LocalSalesforce : IAsyncDisposable
     /// <summary>External ids whose next upsert fails with UNABLE_TO_LOCK_ROW (once each).</summary>
     public HashSet<string> LockOnce { get; } = [];
 
+    /// <summary>Emails whose record's every upsert fails with UNABLE_TO_LOCK_ROW.</summary>
+    public HashSet<string> LockAlways { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>For the JWT bearer flow: the key assertions must be signed with.</summary>
     public RSA? JwtKey { get; set; }
 
@@ -223,7 +226,7 @@ internal sealed class LocalSalesforce : IAsyncDisposable
                 return Failure("INVALID_FIELD", $"No such column '{field}' on sobject of type {sobject}", field);
             }
         }
-        if (LockOnce.Remove(externalId))
+        if (LockOnce.Remove(externalId) || ((string?)record["Email"] is { } email && LockAlways.Contains(email)))
         {
             return Failure("UNABLE_TO_LOCK_ROW", "unable to obtain exclusive access to this record or 1 records");
         }

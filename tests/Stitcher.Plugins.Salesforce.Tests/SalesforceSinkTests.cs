@@ -118,6 +118,25 @@ public sealed class SalesforceSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task RowLockedForGood_BesideARecordRefused_EachIsDeadLetteredWithItsOwnCode()
+    {
+        // One batch: Bob's row stays locked (retryable, until the attempts run out), Cy has no LastName (permanent).
+        // Given up, the batch's letters keep Salesforce's reason for Cy instead of the lock's.
+        await using var org = await LocalSalesforce.StartAsync();
+        WriteCrm(s_rows[2], s_rows[3]);
+        await using var engine = NewEngine(org, configure: options => options.Sinks["crm-sync"].MaxAttempts = 2);
+        org.LockAlways.Add("bob@example.org");
+
+        await engine.RunOnceAsync();
+
+        var letters = OutboxFiles.ReadDeadLetters(new OutboxFiles(engine.DataDirectory, "crm-sync").DeadLettersPath);
+        var codes = letters.ToDictionary(l => l.ProfileId, l => l.Code);
+        Assert.Equal("UNABLE_TO_LOCK_ROW", codes[engine.FindProfileIdByRecord("crm", "c4")!]);
+        Assert.Equal("REQUIRED_FIELD_MISSING", codes[engine.FindProfileIdByRecord("crm", "c5")!]);
+        Assert.All(letters, l => Assert.Equal(2, l.Attempts));
+    }
+
+    [Fact]
     public async Task CustomAttribute_MappedToACustomField_ReachesTheOrg()
     {
         await using var org = await LocalSalesforce.StartAsync();

@@ -325,9 +325,14 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
     private void DeadLetterAll(OutboxBatch batch, Exception exception, List<SinkDeadLetter> letters)
     {
         var code = exception is SinkException { Code: { } c } ? c : exception.GetType().Name;
+        // What the destination refused for good keeps its own reason, not the one the batch was given up for.
+        var refused = exception is SinkException { Rejections.Count: > 0 } sink ? sink.Rejections : null;
         for (var i = 0; i < batch.Changes.Count; i++)
         {
-            letters.Add(Letter(batch.Changes[i], batch.Sequences[i], code, exception.Message));
+            var rejection = refused?.FirstOrDefault(r => r.Index == i);
+            letters.Add(rejection is null
+                ? Letter(batch.Changes[i], batch.Sequences[i], code, exception.Message)
+                : Letter(batch.Changes[i], batch.Sequences[i], rejection.Code, rejection.Message));
         }
         lock (_statusLock)
         {
