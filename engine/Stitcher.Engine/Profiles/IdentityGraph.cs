@@ -468,19 +468,39 @@ internal sealed partial class IdentityGraph
         _counters = _store.TryRead<StoredCounters>(StoreKeys.Counters, out var counters) ? counters : new StoredCounters();
     }
 
-    /// <summary>Follows aliases from a possibly retired profile id to the profile that absorbed it.</summary>
+    /// <summary>
+    /// Follows aliases from a possibly retired profile id to the profile that absorbed it. A profile renamed at every
+    /// record (records arriving in descending key order) leaves one alias per rename, so a chain can be as long as the
+    /// profile has records: the aliases walked are pointed straight at the end (path compression), and the next walk
+    /// from any of them is one hop. Only a cycle is corruption.
+    /// </summary>
     public string ResolveProfileId(string profileId)
     {
         var current = profileId;
-        for (var hops = 0; hops < 64; hops++)
+        List<string>? walked = null;
+        HashSet<string>? seen = null;
+        for (var hops = 0; ; hops++)
         {
             if (_dirtyProfiles.ContainsKey(current) || !_store.TryRead<string>(StoreKeys.Alias(current), out var survivor))
             {
-                return current;
+                break;
             }
+            if (hops >= 64 && !(seen ??= new HashSet<string>(walked!, StringComparer.Ordinal)).Add(current))
+            {
+                throw new InvalidOperationException($"Profile aliases from {profileId} form a cycle; the store is corrupt.");
+            }
+            (walked ??= []).Add(current);
             current = survivor;
         }
-        throw new InvalidOperationException("Profile alias chain is longer than 64 hops; the store is corrupt.");
+        if (walked is { Count: > 1 })
+        {
+            // The last alias walked already points at the end.
+            for (var i = 0; i < walked.Count - 1; i++)
+            {
+                _store.Write(StoreKeys.Alias(walked[i]), current);
+            }
+        }
+        return current;
     }
 
     /// <summary>The profile a stored record belongs to now (its stored id, followed through merges); "" if it is gone.</summary>

@@ -80,6 +80,25 @@ public sealed class IdentityGraphRegressionTests : IDisposable
     }
 
     [Fact]
+    public async Task ProfileRenamedAtEveryRecord_ResolvesFromItsFirstId_PastAnyNumberOfRenames()
+    {
+        // 150 records of one person in descending key order: each takes the profile's id (the smallest key), leaving an
+        // alias per rename. A chain longer than 64 aliases was called corrupt, and the run failed.
+        var rows = Enumerable.Range(0, 150).Reverse().Select(i => $"c{i:D3},Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z").ToArray();
+        WriteCrm(rows);
+        var sink = new ListSink();
+        await using var engine = NewEngine(sink, o => (o.BatchSize, o.Store.PageSizeBytes) = (10, 1 << 20));
+
+        var summary = await engine.RunOnceAsync();
+
+        Assert.Equal((0L, 150L), (summary.FilesFailed, engine.TotalRecords));
+        var ann = engine.FindProfileIdByRecord("crm", "c149")!;
+        Assert.Equal(ann, engine.FindProfileIdByRecord("crm", "c000"));
+        Assert.Equal(150, engine.GetProfile(ann)!.Records.Count);
+        Assert.Equal([ann], sink.Latest.Keys);
+    }
+
+    [Fact]
     public async Task P3_RenameInsideOneBatch_NoCreatedEvent()
     {
         WriteCrm("c2,Ann,Lee,ann@example.org,,2026-01-01T00:00:00Z", "c1,Ann,Lee,ann@example.org,,2026-01-02T00:00:00Z");
