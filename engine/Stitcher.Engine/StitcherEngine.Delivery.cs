@@ -192,7 +192,7 @@ public sealed partial class StitcherEngine
         {
             case ChangeEventType.ProfileCreated or ChangeEventType.ProfileUpdated:
                 // A later change of the profile carries it; one that no longer exists is told by its retirement or deletion.
-                if (!_graph.TryGetProfile(change.ProfileId, out var profile) || profile.Id != change.ProfileId || profile.Version > change.Sequence)
+                if (!_graph.TryGetProfileAsOf(change.ProfileId, change.Sequence, out var profile))
                 {
                     return null;
                 }

@@ -519,6 +519,28 @@ internal sealed partial class IdentityGraph
         return true;
     }
 
+    /// <summary>
+    /// The profile stored under exactly this id (no alias followed), golden values included, when its latest change is
+    /// <paramref name="sequence"/> or earlier: what the outbox delivers for a change. Its version is read first, alone,
+    /// so that a change a later one superseded (most of a backfill's) costs no profile read.
+    /// </summary>
+    public bool TryGetProfileAsOf(string profileId, long sequence, out StoredProfile profile)
+    {
+        if (_dirtyProfiles.TryGetValue(profileId, out profile!))
+        {
+            _survivorship.RestoreBest(profile);
+            return profile.Version <= sequence;
+        }
+        var key = StoreKeys.Profile(profileId);
+        if (!_store.TryRead<StoredProfileVersion>(key, out var version) || version.Version > sequence || !_store.TryRead(key, out profile))
+        {
+            profile = null!;
+            return false;
+        }
+        _survivorship.RestoreBest(profile);
+        return true;
+    }
+
     public bool TryGetRecord(string channel, string recordId, out StoredRecord record) =>
         _store.TryRead(StoreKeys.Record(channel, recordId), out record);
 

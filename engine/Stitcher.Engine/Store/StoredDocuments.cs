@@ -13,6 +13,19 @@ public sealed class StoredRecordProfile
     [Key(5)] public string ProfileId { get; set; } = "";
 }
 
+/// <summary>
+/// The fields of a stored <see cref="StoredProfile"/> that tell the outbox's feed whether a change is the profile's
+/// latest, read without the rest (members and values are skipped, nothing of them is allocated).
+/// </summary>
+[MessagePackObject]
+public sealed class StoredProfileVersion
+{
+    /// <summary>Same key as <see cref="StoredProfile.Id"/>.</summary>
+    [Key(0)] public string Id { get; set; } = "";
+    /// <summary>Same key as <see cref="StoredProfile.Version"/>.</summary>
+    [Key(6)] public long Version { get; set; }
+}
+
 /// <summary>A channel record as stored: display values and match-ready values, by canonical attribute ordinal.</summary>
 [MessagePackObject]
 public sealed class StoredRecord

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -242,10 +243,17 @@ internal static class DeliveryBenchmark
                 context.Response.StatusCode = 401;
                 return;
             }
-            // One forward pass over the tokens, as a lean receiver would: count the events, find the newest change.
+            // One forward pass over the tokens, as a lean receiver would: count the events, find the newest change. Over
+            // one contiguous copy of the body: the reader is several times slower across Kestrel's pooled segments.
             long count = 0;
             var newest = DateTimeOffset.MinValue;
-            var json = new Utf8JsonReader(body);
+            var length = checked((int)body.Length);
+            var contiguous = body.IsSingleSegment ? null : ArrayPool<byte>.Shared.Rent(length);
+            if (contiguous is not null)
+            {
+                body.CopyTo(contiguous);
+            }
+            var json = new Utf8JsonReader(contiguous is null ? body.FirstSpan : contiguous.AsSpan(0, length));
             while (json.Read())
             {
                 if (json.TokenType == JsonTokenType.PropertyName && json.CurrentDepth == 3)
@@ -264,6 +272,10 @@ internal static class DeliveryBenchmark
                         }
                     }
                 }
+            }
+            if (contiguous is not null)
+            {
+                ArrayPool<byte>.Shared.Return(contiguous);
             }
             reader.AdvanceTo(body.End);
             var now = DateTimeOffset.UtcNow;
