@@ -104,7 +104,7 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
         {
             priorities[name] = channel.Priority;
         }
-        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship, _journey), priorities);
+        _graph = new IdentityGraph(_store, rules, _matcher, CreateSurvivorship(options.Survivorship, _journey), priorities, options.EffectiveMaxProfileBytes);
         _deadLetters = new DeadLetterWriter(Path.Combine(DataDirectory, "dead-letter"));
         // What the store recovered was durable.
         _durableSequence = _graph.ChangeSequence;

@@ -56,6 +56,18 @@ public sealed class StitcherOptions
     /// <summary><see cref="MaxRecordBytes"/>, or its default from the store's page size.</summary>
     public long EffectiveMaxRecordBytes => MaxRecordBytes > 0 ? MaxRecordBytes : Math.Max(1024, Store.PageSizeBytes / 8);
 
+    /// <summary>
+    /// The largest profile document, in estimated bytes (what its records add to it, counted as if none shared a value).
+    /// A link that would make a profile larger is refused, explained like any refused link, so that a chain of records
+    /// through many identifier values never grows a document past a page of the store's log, which FASTER cannot write.
+    /// 0: half of <c>Store:PageSizeBytes</c> (about 8,000 typical records for the default 4 MiB page).
+    /// </summary>
+    [Range(0, 1L << 30)]
+    public long MaxProfileBytes { get; set; }
+
+    /// <summary><see cref="MaxProfileBytes"/>, or its default from the store's page size; never more than the page can hold.</summary>
+    public long EffectiveMaxProfileBytes => MaxProfileBytes > 0 ? Math.Min(MaxProfileBytes, Store.PageSizeBytes * 3 / 4) : Store.PageSizeBytes / 2;
+
     /// <summary>The custom attributes (<c>trait.&lt;name&gt;</c>) any channel maps, in their canonical spelling and name order.</summary>
     public IReadOnlyList<string> MappedTraits()
     {

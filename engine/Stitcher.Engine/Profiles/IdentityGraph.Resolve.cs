@@ -22,7 +22,8 @@ internal sealed partial class IdentityGraph
     // so that a value shared by thousands costs thousands of links, not millions.
     private const int MaxIdentifierClique = 8;
 
-    private readonly ClusterResolver _resolver = new();
+    private readonly ClusterResolver _resolver;
+    private readonly long _maxProfileBytes;
 
     /// <summary>How many times a neighbourhood was resolved again since the graph was opened.</summary>
     public long NeighbourhoodsResolved { get; private set; }
@@ -31,10 +32,14 @@ internal sealed partial class IdentityGraph
     /// Whether <paramref name="record"/> can join <paramref name="profile"/>, its only candidate, without resolving
     /// anything again: the profile was kept apart from nobody, no two of its members conflict, and the record conflicts
     /// with none of them (its given name is compatible with every given name there, or its birth date with every birth
-    /// date). Then no order of the links could refuse any of them.
+    /// date), and the profile stays within <c>MaxProfileBytes</c> with it (a document written before its size was kept is
+    /// resolved again, which works it out). Then no order of the links could refuse any of them.
     /// </summary>
     private bool JoinsDirectly(StoredProfile profile, StoredRecord record) =>
-        profile.Refusals.Count == 0 && CoherenceWith(profile, record) == ProfileCoherence.Coherent;
+        profile.Refusals.Count == 0
+        && (profile.EstimatedBytes > 0 || profile.Members.Count == 0)
+        && profile.EstimatedBytes + StoredProfileFormatter.EstimatedBytesOf(record) <= _maxProfileBytes
+        && CoherenceWith(profile, record) == ProfileCoherence.Coherent;
 
     /// <summary>The profile's coherence once <paramref name="record"/> is a member.</summary>
     private ProfileCoherence CoherenceWith(StoredProfile profile, StoredRecord record)
@@ -131,7 +136,8 @@ internal sealed partial class IdentityGraph
         for (var i = 0; i < records.Count; i++)
         {
             var key = StoreKeys.Record(records[i].Channel, records[i].RecordId);
-            nodes[i] = new ResolutionNode(key, records[i].Normalized[(int)CanonicalAttribute.GivenName], records[i].Normalized[(int)CanonicalAttribute.DateOfBirth]);
+            nodes[i] = new ResolutionNode(key, records[i].Normalized[(int)CanonicalAttribute.GivenName], records[i].Normalized[(int)CanonicalAttribute.DateOfBirth],
+                StoredProfileFormatter.EstimatedBytesOf(records[i]));
             byKey[key] = i;
         }
         var links = new List<ResolutionLink>();

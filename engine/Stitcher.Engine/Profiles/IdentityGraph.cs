@@ -79,9 +79,17 @@ internal sealed partial class IdentityGraph
     private bool _matcherHoldsStoredRecords = true;
 
     /// <summary>A graph over <paramref name="store"/>; <paramref name="matcher"/>, if any, must already index every record stored there.</summary>
+    /// <param name="store">The store the graph lives in.</param>
+    /// <param name="rules">The identifier rules.</param>
+    /// <param name="matcher">The probabilistic matcher; null without a model.</param>
+    /// <param name="survivorship">How golden values are picked.</param>
+    /// <param name="channelPriorities">Survivorship priority per channel.</param>
+    /// <param name="maxProfileBytes">The largest profile document, estimated (<c>MaxProfileBytes</c>): links past it are refused.</param>
     public IdentityGraph(KeyValueStore store, IReadOnlyList<IdentifierRule> rules, ProbabilisticMatcher? matcher = null, Survivorship? survivorship = null,
-        IReadOnlyDictionary<string, int>? channelPriorities = null)
+        IReadOnlyDictionary<string, int>? channelPriorities = null, long maxProfileBytes = long.MaxValue)
     {
+        _maxProfileBytes = maxProfileBytes;
+        _resolver = new ClusterResolver(maxProfileBytes);
         _channelPriorities = channelPriorities ?? new Dictionary<string, int>();
         _survivorship = survivorship ?? Survivorship.Default;
         _store = store;

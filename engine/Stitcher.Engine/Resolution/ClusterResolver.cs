@@ -4,8 +4,11 @@ using Stitcher.Engine.Matching.Comparators;
 
 namespace Stitcher.Engine.Resolution;
 
-/// <summary>A record as resolution sees it: its key, and what tells two people apart (given name, birth date).</summary>
-internal readonly record struct ResolutionNode(string Key, string? GivenName, string? DateOfBirth);
+/// <summary>
+/// A record as resolution sees it: its key, what tells two people apart (given name, birth date), and how many bytes it
+/// adds to its profile's document (<see cref="Store.StoredProfileFormatter.EstimatedBytesOf"/>).
+/// </summary>
+internal readonly record struct ResolutionNode(string Key, string? GivenName, string? DateOfBirth, int Bytes = 0);
 
 /// <summary>
 /// Evidence that two records are one person: an identifier they share (strength above 1) or a probabilistic match
@@ -53,6 +56,17 @@ internal sealed class ClusterResolver
     public const string ConflictReason = "joining would put different given names and different dates of birth in one profile";
 
     private readonly NameComparator _names = new();
+    private readonly long _maxProfileBytes;
+
+    /// <param name="maxProfileBytes">
+    /// The largest a cluster's records may add up to (<see cref="ResolutionNode.Bytes"/>): a join past it is refused, so a
+    /// profile's document always fits the store. The refusal ties the two profiles like any other, so which records end up
+    /// where is decided on the whole neighbourhood, strongest links first, not by arrival.
+    /// </param>
+    public ClusterResolver(long maxProfileBytes = long.MaxValue) => _maxProfileBytes = maxProfileBytes;
+
+    /// <summary>Why a link that would make a profile too large for the store was refused.</summary>
+    public string SizeReason => $"joining would make the profile larger than MaxProfileBytes ({_maxProfileBytes:N0} bytes); a larger Store:PageSizeBytes allows larger profiles";
 
     /// <summary>Resolves the nodes under the links and the reviewer's decisions.</summary>
     /// <param name="nodes">The records of one neighbourhood, in any order.</param>
@@ -85,7 +99,14 @@ internal sealed class ClusterResolver
         }
         foreach (var (a, b) in Ordered(nodes, mustLink ?? []))
         {
-            Join(parent, traits, Find(parent, a), Find(parent, b));
+            var (ra, rb) = (Find(parent, a), Find(parent, b));
+            if (ra != rb && traits[ra].Bytes + traits[rb].Bytes > _maxProfileBytes)
+            {
+                // Not even a reviewer's link can make a document the store cannot write.
+                refused.Add(new RefusedLink(a, b, 2, SizeReason));
+                continue;
+            }
+            Join(parent, traits, ra, rb);
         }
         foreach (var link in OrderedLinks(nodes, links))
         {
@@ -103,6 +124,11 @@ internal sealed class ClusterResolver
             if (Conflicts(nodes, traits[ra], traits[rb], linked))
             {
                 refused.Add(new RefusedLink(link.A, link.B, link.Strength, ConflictReason));
+                continue;
+            }
+            if (traits[ra].Bytes + traits[rb].Bytes > _maxProfileBytes)
+            {
+                refused.Add(new RefusedLink(link.A, link.B, link.Strength, SizeReason));
                 continue;
             }
             Join(parent, traits, ra, rb);
@@ -317,8 +343,8 @@ internal sealed class ClusterResolver
     }
 
     /// <summary>
-    /// A cluster's members while it is being built, and those with both a given name and a birth date: only they can
-    /// conflict with anyone.
+    /// A cluster's members while it is being built, those with both a given name and a birth date (only they can
+    /// conflict with anyone), and the bytes their records add to a profile document.
     /// </summary>
     private sealed class Traits
     {
@@ -326,15 +352,18 @@ internal sealed class ClusterResolver
         {
             Members = [index];
             People = string.IsNullOrEmpty(node.GivenName) || string.IsNullOrEmpty(node.DateOfBirth) ? [] : [index];
+            Bytes = node.Bytes;
         }
 
         public List<int> Members { get; }
         public List<int> People { get; }
+        public long Bytes { get; private set; }
 
         public void Absorb(Traits other)
         {
             Members.AddRange(other.Members);
             People.AddRange(other.People);
+            Bytes += other.Bytes;
         }
     }
 }

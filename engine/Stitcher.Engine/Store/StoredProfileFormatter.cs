@@ -18,7 +18,7 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
 
     // Matching a value to its member by scanning beats building a lookup for the few members most profiles have.
     private const int MaxScannedMembers = 16;
-    private const int ProfileFields = 12;
+    private const int ProfileFields = 13;
     private const int ValueFields = 8;
 
     public void Serialize(ref MessagePackWriter writer, StoredProfile value, MessagePackSerializerOptions options)
@@ -42,7 +42,44 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         resolver.GetFormatterWithVerify<List<StoredRefusal>>().Serialize(ref writer, value.Refusals, options);
         writer.Write((int)value.Coherence);
         WriteTraits(ref writer, value.Traits ?? [], value.Members ?? []);
+        writer.Write(value.EstimatedBytes);
     }
+
+    // Per member: its channel, id and time; per value: its counts, times, source and priority, besides its text.
+    private const int MemberOverheadBytes = 48;
+    private const int ValueOverheadBytes = 32;
+
+    /// <summary>
+    /// The most <paramref name="record"/> adds to the document of a profile it is a member of: its member entry, and
+    /// each of its values as if no other member had it (shared values make the document smaller). Bounds a profile's
+    /// document from its records alone, before it is written.
+    /// </summary>
+    public static int EstimatedBytesOf(StoredRecord record)
+    {
+        long bytes = MemberOverheadBytes + Utf8Length(record.Channel) + Utf8Length(record.RecordId);
+        var display = record.Display ?? [];
+        var normalized = record.Normalized ?? [];
+        for (var i = 0; i < display.Length; i++)
+        {
+            if (display[i] is not { } shown)
+            {
+                continue;
+            }
+            bytes += ValueOverheadBytes + Utf8Length(shown);
+            if (i < normalized.Length && normalized[i] is { } key && !string.Equals(key, shown, StringComparison.Ordinal))
+            {
+                bytes += Utf8Length(key);
+            }
+        }
+        foreach (var trait in record.Traits ?? [])
+        {
+            // The name is written once per profile; counted per record, it stays an upper bound.
+            bytes += ValueOverheadBytes + Utf8Length(trait.Name) + (2 * Utf8Length(trait.Value));
+        }
+        return (int)Math.Min(bytes, int.MaxValue);
+    }
+
+    private static int Utf8Length(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 
     public StoredProfile Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
@@ -90,6 +127,9 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
                     break;
                 case 11:
                     profile.Traits = ReadTraits(ref reader, profile.Members);
+                    break;
+                case 12:
+                    profile.EstimatedBytes = reader.ReadInt64();
                     break;
                 default:
                     reader.Skip();

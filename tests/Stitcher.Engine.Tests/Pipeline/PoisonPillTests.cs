@@ -56,6 +56,37 @@ public sealed class PoisonPillTests : IDisposable
         Assert.Equal(0, engine.TotalRecords);
     }
 
+    [Fact]
+    public async Task ChainOfRecordsThroughManyValues_StopsAtMaxProfileBytes_InAnyOrder_AndNothingFailsToBeWritten()
+    {
+        // Each record shares its email with the next and its phone with the one before: one chain of 800 records
+        // through 800 values, none held by more than two. Whole, its profile would not fit a 64 KiB page, and the
+        // batch failed with "Entry does not fit on page" on every restart.
+        var rows = Enumerable.Range(0, 800).Select(i => $"c{i:D4},Ann,Lee,a{i / 2}@example.org,+1415555{(i + 1) / 2:D4},2026-01-01T00:00:00Z").ToArray();
+        var maps = new List<Dictionary<string, string>>();
+        foreach (var order in new[] { rows, rows.Reverse().ToArray() })
+        {
+            using var temp = new TempDirectory();
+            EngineFixture.WriteCrm(temp.Path, order);
+            EngineFixture.WritePos(temp.Path);
+            await using var engine = EngineFixture.NewEngine(temp.Path, configure: o => o.BatchSize = 100);
+
+            var summary = await engine.RunOnceAsync();
+
+            Assert.False(summary.HasFailures);
+            Assert.Equal(800L, engine.TotalRecords);
+            var map = Enumerable.Range(0, 800).ToDictionary(i => $"c{i:D4}", i => engine.FindProfileIdByRecord("crm", $"c{i:D4}")!);
+            var profiles = map.Values.Distinct().Select(id => engine.GetProfile(id)!).ToList();
+            Assert.InRange(profiles.Count, 2, 60);
+            Assert.Equal(800, profiles.Sum(p => p.Records.Count));
+            // The links the limit refused say so, where the chain was cut.
+            var explained = engine.Explain(profiles[0].Id)!;
+            Assert.Contains(explained.Members.SelectMany(m => m.Evidence), e => e.Kind == "refused" && e.Reason.Contains("MaxProfileBytes (32,768 bytes)", StringComparison.Ordinal));
+            maps.Add(map);
+        }
+        Assert.Equal(maps[0], maps[1]);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

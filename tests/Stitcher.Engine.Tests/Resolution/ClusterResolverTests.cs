@@ -27,6 +27,26 @@ public sealed class ClusterResolverTests
     }
 
     [Fact]
+    public void Resolve_AJoinPastMaxProfileBytes_IsRefused_StrongestLinksFirst_InAnyOrder()
+    {
+        // Four records of 100 bytes in a chain, a 250-byte budget: the strongest link (1–2) joins first, then 0–1 and
+        // 2–3 would each pass the budget; two profiles of at most two records, whatever order the links come in.
+        var resolver = new ClusterResolver(maxProfileBytes: 250);
+        ResolutionNode[] nodes = [new("R|a|0", null, null, 100), new("R|a|1", null, null, 100), new("R|a|2", null, null, 100), new("R|a|3", null, null, 100)];
+        ResolutionLink[] links = [new(0, 1, 0.95, "m"), new(1, 2, 2, "same email"), new(2, 3, 0.97, "m")];
+
+        var result = resolver.Resolve(nodes, links);
+        var reversed = resolver.Resolve(nodes, [.. links.Reverse()]);
+
+        Assert.Equal(3, result.Clusters.Count);
+        Assert.Equal(result.ClusterOf[1], result.ClusterOf[2]);
+        Assert.Equal(2, result.Refused.Count);
+        Assert.All(result.Refused, r => Assert.Equal(resolver.SizeReason, r.Reason));
+        Assert.Contains("MaxProfileBytes (250 bytes)", resolver.SizeReason, StringComparison.Ordinal);
+        Assert.Equal(result.ClusterOf, reversed.ClusterOf);
+    }
+
+    [Fact]
     public void Resolve_ANicknameJoinsAndAConflictWithAnyMemberIsRefused()
     {
         ResolutionNode[] nodes = [new("R|a|1", "robert", "1980-01-12"), new("R|a|2", "bob", "1975-06-30"), new("R|a|3", "susan", "1980-01-12")];
