@@ -19,7 +19,7 @@ internal static class StoreSerializer
         .WithSecurity(MessagePackSecurity.TrustedData);
 
     /// <summary>
-    /// Our two formatters, then the standard resolver. Each type's formatter is found once and kept in a static
+    /// Our formatters, then the standard resolver. Each type's formatter is found once and kept in a static
     /// field, as the standard resolver keeps its own: a composite resolver would look every type up in a table on
     /// every call, and every document read and written asks several times (0.4 s of CPU per million records).
     /// </summary>
@@ -34,6 +34,7 @@ internal static class StoreSerializer
             public static readonly IMessagePackFormatter<T>? Formatter =
                 typeof(T) == typeof(StoredProfile) ? (IMessagePackFormatter<T>)(object)StoredProfileFormatter.Instance
                 : typeof(T) == typeof(StoredRecord) ? (IMessagePackFormatter<T>)(object)StoredRecordFormatter.Instance
+                : typeof(T) == typeof(StoredProfileVersion) ? (IMessagePackFormatter<T>)(object)StoredProfileFormatter.VersionFormatter.Instance
                 : StandardResolver.Instance.GetFormatter<T>();
         }
     }

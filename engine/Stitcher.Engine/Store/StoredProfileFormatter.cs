@@ -81,6 +81,44 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
 
     private static int Utf8Length(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 
+    /// <summary>
+    /// Reads a profile document's id and version and stops there: the values after them, most of its bytes, are not
+    /// even skipped. Only for a document read on its own (a store value), where nothing follows it.
+    /// </summary>
+    internal sealed class VersionFormatter : IMessagePackFormatter<StoredProfileVersion>
+    {
+        public static VersionFormatter Instance { get; } = new();
+
+        public void Serialize(ref MessagePackWriter writer, StoredProfileVersion value, MessagePackSerializerOptions options) =>
+            throw new NotSupportedException("A profile's version is written with its profile.");
+
+        public StoredProfileVersion Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
+        {
+            var version = new StoredProfileVersion();
+            if (reader.TryReadNil())
+            {
+                return version;
+            }
+            var count = reader.ReadArrayHeader();
+            for (var field = 0; field < count && field <= 6; field++)
+            {
+                switch (field)
+                {
+                    case 0:
+                        version.Id = reader.ReadString() ?? "";
+                        break;
+                    case 6:
+                        version.Version = reader.ReadInt64();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+            return version;
+        }
+    }
+
     public StoredProfile Deserialize(ref MessagePackReader reader, MessagePackSerializerOptions options)
     {
         if (reader.TryReadNil())

@@ -131,7 +131,7 @@ internal static class DeliveryBenchmark
             | Metric | Value |
             |---|---|
             | Backfill | {summary.RecordsRead:N0} records into {engine.TotalProfiles:N0} profiles; stitched in {stitchedAt ?? total:F1} s, drained at {total:F1} s |
-            | Events delivered | {receiver.Events:N0} in {receiver.Requests:N0} requests of up to {batch} ({status.Delivered:N0} by the outbox's count; {status.DeadLetters:N0} dead letters; {invalid:N0} bad signatures) |
+            | Events delivered | {receiver.Events:N0} in {receiver.Requests:N0} requests of up to {batch} ({status.Delivered:N0} by the outbox's count, of {status.Cursor:N0} changes in the log; {status.DeadLetters:N0} dead letters; {invalid:N0} bad signatures) |
             | Delivery window | {window.TotalSeconds:F1} s, first request to last |
             | Throughput | **{rate:N0} events/s** over that window |
             | Drain after stitching | {total - (stitchedAt ?? total):F1} s for {receiver.Events - eventsAtStitched:N0} events: **{(receiver.Events - eventsAtStitched) / Math.Max(total - (stitchedAt ?? total), 1e-9):N0} events/s** with the engine otherwise idle |

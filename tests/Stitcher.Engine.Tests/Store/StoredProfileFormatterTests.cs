@@ -111,6 +111,17 @@ public sealed class StoredProfileFormatterTests
     }
 
     [Fact]
+    public void Deserialize_VersionView_ReadsTheIdAndVersionOfAWholeDocument()
+    {
+        var profile = Profile(("crm", "C-1", "ann@example.org"), ("web", "W-9", null));
+        profile.Version = 41;
+
+        var version = MessagePackSerializer.Deserialize<StoredProfileVersion>(MessagePackSerializer.Serialize(profile, StoreSerializer.Options), StoreSerializer.Options);
+
+        Assert.Equal(("P-test", 41L), (version.Id, version.Version));
+    }
+
+    [Fact]
     public void Deserialize_ValueNamingAMemberThatIsNotThere_ThrowsInsteadOfGuessing()
     {
         var buffer = new ArrayBufferWriter<byte>();
