@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Stitcher.Engine.Delivery;
 using Stitcher.Engine.Profiles;
+using Stitcher.Engine.Store;
 using Stitcher.Plugins;
 
 namespace Stitcher.Engine;
@@ -84,6 +85,11 @@ public sealed partial class StitcherEngine
             var drained = true;
             foreach (var outbox in _outboxes)
             {
+                // Its cursor cannot be saved: the sink would wait for space for ever, and this drain with it.
+                if (outbox.AckFailure is { } failure && DataDirectoryWriteException.IsWriteRefusal(failure))
+                {
+                    throw new DataDirectoryWriteException(DataDirectory, outbox.Files.Directory, failure);
+                }
                 if (!outbox.Stopped && (outbox.Acked < _durableSequence || !outbox.Idle || outbox.ReplayQueued))
                 {
                     drained = false;
@@ -308,7 +314,16 @@ public sealed partial class StitcherEngine
         {
             return;
         }
-        await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _store.CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DataDirectoryWriteException ex)
+        {
+            // The store stays as its last checkpoint left it; this process takes no other (FASTER's may still be running).
+            _fault = ex;
+            throw;
+        }
         _lastCheckpointTimestamp = Stopwatch.GetTimestamp();
         _durableSequence = _graph.ChangeSequence;
         FeedSinks();

@@ -80,7 +80,8 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 options.Store.IndexSizeBytes,
                 options.Store.MemorySizeBytes,
                 options.Store.PageSizeBytes,
-                loggerFactory.CreateLogger<KeyValueStore>());
+                loggerFactory.CreateLogger<KeyValueStore>(),
+                TimeSpan.FromSeconds(options.Store.CheckpointTimeoutSeconds));
         }
         catch
         {
@@ -188,7 +189,14 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
             {
                 outbox.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
-            _deadLetters.Dispose();
+            try
+            {
+                _deadLetters.Dispose();
+            }
+            catch (IOException) when (_fault is not null)
+            {
+                // The disk that failed the batch fails this flush too: the store and the lock must still be closed.
+            }
             _store.Dispose();
             _lock.Dispose();
         }

@@ -243,6 +243,15 @@ public sealed class StoreOptions
     /// <summary>Log page size in bytes.</summary>
     [Range(1L << 12, 1L << 30)]
     public long PageSizeBytes { get; set; } = 1L << 22;
+
+    internal const int DefaultCheckpointTimeoutSeconds = 600;
+
+    /// <summary>
+    /// The longest a checkpoint may take before the engine stops with an error, as a last resort: a failed write stops
+    /// it at once, this bounds one that hangs without failing (a storage that no longer answers).
+    /// </summary>
+    [Range(1, 86_400)]
+    public int CheckpointTimeoutSeconds { get; set; } = DefaultCheckpointTimeoutSeconds;
 }
 
 /// <summary>Probabilistic matching. Without a trained model (<c>stitcher train</c>) only identifier rules link records.</summary>

@@ -33,6 +33,7 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
     private Task? _worker;
     private Task? _abandoned;
     private long _acked;
+    private Exception? _ackFailure;
     private int _queuedChanges;
     private int _queuedBatches;
     private long _committed;
@@ -108,6 +109,9 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
 
     /// <summary>Whether nothing is queued or being delivered.</summary>
     public bool Idle => Volatile.Read(ref _queuedBatches) == 0;
+
+    /// <summary>Why the last ack could not be saved, while it is retried; null once one was.</summary>
+    public Exception? AckFailure => Volatile.Read(ref _ackFailure);
 
     /// <summary>Whether the delivery task ended on a fault of the outbox itself; the sink takes nothing more this run.</summary>
     public bool Stopped => _worker is { IsCompleted: true };
@@ -375,10 +379,12 @@ internal sealed partial class SinkOutbox : IAsyncDisposable
             try
             {
                 Ack(group, letters);
+                Volatile.Write(ref _ackFailure, null);
                 return;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                Volatile.Write(ref _ackFailure, ex);
                 Log.AckFailed(_logger, Name, delay.TotalSeconds, ex.Message);
                 lock (_statusLock)
                 {

@@ -29,14 +29,19 @@ internal sealed class DataDirectoryLock : IDisposable
     private DataDirectoryLock(FileStream stream) => _lock = stream;
 
     /// <exception cref="DataDirectoryInUseException">Another holder has the lock.</exception>
+    /// <exception cref="DataDirectoryWriteException">The directory is read-only (or not ours to write): refused before anything is opened.</exception>
     public static DataDirectoryLock Acquire(string directory)
     {
-        Directory.CreateDirectory(directory);
         FileStream stream;
         try
         {
+            Directory.CreateDirectory(directory);
             // FileShare.None is an exclusive lock: LockFileEx on Windows, flock on Linux and macOS.
             stream = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (Exception ex) when (DataDirectoryWriteException.IsWriteRefusal(ex))
+        {
+            throw new DataDirectoryWriteException(directory, Path.Combine(directory, LockFile), ex);
         }
         catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
         {

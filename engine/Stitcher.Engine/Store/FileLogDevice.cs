@@ -16,7 +16,8 @@ namespace Stitcher.Engine.Store;
 /// memory copy on the caller's thread. The page cache is the kernel's: it is not part of the process's resident set,
 /// and the kernel reclaims it under memory pressure (a container's memory limit does count it, as reclaimable).
 /// FASTER only reads from disk below its head address, which it has flushed first, so a read never sees a page
-/// before its write completed. Disposing waits for page writes still queued.
+/// before its write completed. Disposing waits for page writes still queued. A write that fails is reported to FASTER,
+/// which only logs it, and to <see cref="StoreWriteFailure"/>, where the store finds it.
 /// </remarks>
 internal sealed class FileLogDevice : StorageDeviceBase
 {
@@ -24,13 +25,24 @@ internal sealed class FileLogDevice : StorageDeviceBase
 
     private readonly ConcurrentDictionary<int, SafeFileHandle> _segments = new();
     private readonly Lock _opening = new();
+    private readonly StoreWriteFailure? _failure;
     private int _pendingWrites;
     private volatile bool _disposed;
 
-    public FileLogDevice(string fileName)
+    public FileLogDevice(string fileName, StoreWriteFailure? failure = null)
         : base(fileName, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
     {
-        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(fileName))!);
+        _failure = failure;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(fileName))!;
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (failure is not null && e is IOException or UnauthorizedAccessException)
+        {
+            // FASTER creates checkpoint devices inside its checkpoint, where a throw is lost: the writes fail and say so.
+            failure.Report(directory, e);
+        }
     }
 
     public override unsafe void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength,
@@ -135,13 +147,15 @@ internal sealed class FileLogDevice : StorageDeviceBase
                 // Write-through: a page FASTER was told is written survives a power cut, not only a killed process.
                 // Asynchronous: on Windows a handle without it does one I/O at a time, and a read would wait for a
                 // page write; the synchronous RandomAccess calls work on it all the same.
-                handle = File.OpenHandle(GetSegmentFilename(FileName, segmentId), FileMode.OpenOrCreate, FileAccess.ReadWrite,
+                handle = File.OpenHandle(SegmentPath(segmentId), FileMode.OpenOrCreate, FileAccess.ReadWrite,
                     FileShare.ReadWrite | FileShare.Delete, FileOptions.WriteThrough | FileOptions.Asynchronous);
                 _segments[segmentId] = handle;
             }
             return handle;
         }
     }
+
+    private string SegmentPath(int segmentId) => GetSegmentFilename(FileName, segmentId);
 
     // FASTER treats any non-zero code as a failed I/O and logs it; keep the OS's code where there is one.
     private static uint ErrorCode(Exception e) => (e.HResult & 0xFFFF) is var code and not 0 ? (uint)code : uint.MaxValue;
@@ -158,8 +172,10 @@ internal sealed class FileLogDevice : StorageDeviceBase
             }
             catch (Exception e)
             {
-                // Reported to FASTER, which logs it and fails the flush: a thread-pool thread must not throw.
+                // Reported to FASTER, which logs it and fails the flush (a thread-pool thread must not throw), and to
+                // the store, which stops at its next write or checkpoint instead of waiting for this page for ever.
                 errorCode = ErrorCode(e);
+                device._failure?.Report(device.SegmentPath(segmentId), e);
             }
             try
             {

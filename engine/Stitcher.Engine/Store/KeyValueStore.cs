@@ -5,12 +5,14 @@ using System.Text;
 using FASTER.core;
 using MessagePack;
 using Microsoft.Extensions.Logging;
+using Stitcher.Engine.Configuration;
 
 namespace Stitcher.Engine.Store;
 
 /// <summary>
 /// The one place FASTER is used. Keys are short UTF-8 strings with a type prefix; values are MessagePack.
-/// Single-threaded: one FASTER session, owned by the engine's worker. Recovers the latest checkpoint on open.
+/// Single-threaded: one FASTER session, owned by the engine's worker. Recovers its last checkpoint on open
+/// (<see cref="PrepareFiles"/>); reads and writes are here, opening, checkpoints and closing in KeyValueStore.Checkpoint.cs.
 /// </summary>
 internal sealed partial class KeyValueStore : IDisposable
 {
@@ -25,6 +27,9 @@ internal sealed partial class KeyValueStore : IDisposable
 
     private readonly FasterKV<SpanByte, SpanByte> _store;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly DeviceLogCommitCheckpointManager _checkpointManager;
+    private readonly StoreWriteFailure _writeFailure;
+    private readonly TimeSpan _checkpointTimeout;
     private readonly ClientSession<SpanByte, SpanByte, SpanByte, SpanByteAndMemory, Empty, SpanByteFunctions<Empty>> _session;
     private readonly ArrayBufferWriter<byte> _valueBuffer = new(4096);
 
@@ -33,36 +38,42 @@ internal sealed partial class KeyValueStore : IDisposable
     private readonly byte[] _readBuffer = GC.AllocateUninitializedArray<byte>(ReadBufferBytes, pinned: true);
     private readonly ILogger _logger;
 
-    public KeyValueStore(string directory, long indexSizeBytes, long memorySizeBytes, long pageSizeBytes, ILogger logger)
+    public KeyValueStore(string directory, long indexSizeBytes, long memorySizeBytes, long pageSizeBytes, ILogger logger, TimeSpan? checkpointTimeout = null)
     {
         _logger = logger;
         Directory = directory;
-        System.IO.Directory.CreateDirectory(directory);
+        _checkpointTimeout = checkpointTimeout ?? TimeSpan.FromSeconds(StoreOptions.DefaultCheckpointTimeoutSeconds);
+        // Errors name the data directory, which holds the store folder.
+        _writeFailure = new StoreWriteFailure(DataDirectoryOf(directory));
         var checkpointDirectory = Path.Combine(directory, "checkpoints");
-        Recovered = System.IO.Directory.Exists(checkpointDirectory) && System.IO.Directory.EnumerateFileSystemEntries(checkpointDirectory).Any();
+        // Refused before FASTER reads anything: a damaged or read-only store is left exactly as it is.
+        var recoverFrom = PrepareFiles(directory, checkpointDirectory);
+        Recovered = recoverFrom is not null;
+        _checkpointManager = new DeviceLogCommitCheckpointManager(new CheckpointDeviceFactory(_writeFailure),
+            new DefaultCheckpointNamingScheme(Path.GetFullPath(checkpointDirectory)), removeOutdated: false);
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {
-            LogDevice = new FileLogDevice(Path.Combine(directory, "hlog.log")),
+            LogDevice = new FileLogDevice(Path.Combine(directory, "hlog.log"), _writeFailure),
             IndexSize = indexSizeBytes,
             MemorySize = memorySizeBytes,
             PageSize = pageSizeBytes,
-            CheckpointDir = checkpointDirectory,
+            CheckpointManager = _checkpointManager,
             // Outdated checkpoints are removed here, after the manifest names the new one (StoreManifest.Write): removed
             // by FASTER as the new one commits, a kill before the manifest was written left it naming files gone.
             RemoveOutdatedCheckpoints = false,
             MutableFraction = MutableFraction,
-            TryRecoverLatest = Recovered,
         };
-        // Refused before FASTER reads anything: a damaged store is left exactly as it is.
-        StoreManifest.Verify(directory);
         try
         {
             _store = new FasterKV<SpanByte, SpanByte>(_settings);
+            Recover(recoverFrom);
         }
         catch (Exception e) when (Recovered && e is not OutOfMemoryException)
         {
+            _store?.Dispose();
             _settings.LogDevice.Dispose();
             _settings.Dispose();
+            _checkpointManager.Dispose();
             throw new StoreDamagedException($"The store at {directory} cannot be recovered from its last checkpoint: {e.GetType().Name}: {e.Message}", e);
         }
         _session = _store.For(new SpanByteFunctions<Empty>()).NewSession<SpanByteFunctions<Empty>>();
@@ -163,6 +174,8 @@ internal sealed partial class KeyValueStore : IDisposable
         fixed (byte* keyPointer = key)
         fixed (byte* valuePointer = valueSpan)
         {
+            // A log page that could not be written is never written again: stop before adding to what would be lost.
+            _writeFailure.ThrowIfFailed();
             var spanKey = SpanByte.FromPointer(keyPointer, key.Length);
             var spanValue = SpanByte.FromPointer(valuePointer, valueSpan.Length);
             var status = _session.Upsert(ref spanKey, ref spanValue);
@@ -178,6 +191,7 @@ internal sealed partial class KeyValueStore : IDisposable
         var keyBytes = Encoding.UTF8.GetBytes(key);
         fixed (byte* keyPointer = keyBytes)
         {
+            _writeFailure.ThrowIfFailed();
             var spanKey = SpanByte.FromPointer(keyPointer, keyBytes.Length);
             var status = _session.Delete(ref spanKey);
             if (status.IsPending)
@@ -228,33 +242,6 @@ internal sealed partial class KeyValueStore : IDisposable
                 visit(key, value);
             }
         }
-    }
-
-    /// <summary>
-    /// Takes a fold-over checkpoint of index and log. Called between batches, so the checkpoint holds
-    /// every batch and its source progress together, never half of one.
-    /// </summary>
-    public async ValueTask<Guid> CheckpointAsync(CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        _session.CompletePending(wait: true);
-        var (success, token) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
-        if (!success)
-        {
-            throw new InvalidOperationException("The store refused to start a checkpoint: another one is still running.");
-        }
-        // What recovery will read, recorded so that a truncated log or a damaged checkpoint is refused at open.
-        StoreManifest.Write(Directory, token);
-        Log.CheckpointTaken(_logger, token, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return token;
-    }
-
-    public void Dispose()
-    {
-        _session.Dispose();
-        _store.Dispose();
-        _settings.LogDevice.Dispose();
-        _settings.Dispose();
     }
 
     private static partial class Log

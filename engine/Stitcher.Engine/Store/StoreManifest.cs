@@ -19,6 +19,7 @@ internal sealed class StoreManifest
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
 
+    /// <summary>The checkpoint the store recovers at open; <see cref="Guid.Empty"/> for a new store that has none yet.</summary>
     public Guid Checkpoint { get; set; }
 
     /// <summary>Log segment file name → its size when the checkpoint completed.</summary>
@@ -28,6 +29,9 @@ internal sealed class StoreManifest
     public Dictionary<string, FileFacts> CheckpointFiles { get; set; } = [];
 
     public sealed record FileFacts(long Bytes, string XxHash64);
+
+    /// <summary>The manifest's file in the store folder <paramref name="directory"/>.</summary>
+    public static string PathIn(string directory) => Path.Combine(directory, FileName);
 
     /// <summary>Records what the checkpoint <paramref name="token"/> left in <paramref name="directory"/>, atomically.</summary>
     public static void Write(string directory, Guid token)
@@ -50,15 +54,22 @@ internal sealed class StoreManifest
             stream.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        RemoveOtherCheckpoints(checkpoints, token);
+        RemoveOtherCheckpoints(directory, token);
     }
+
+    /// <summary>
+    /// Records that a new store has no checkpoint yet, before FASTER writes anything: a checkpoint that a first run leaves
+    /// half written (a full disk) is then never taken for the store's last one. Also proves the folder can be written.
+    /// </summary>
+    public static void WriteNew(string directory) => Write(directory, Guid.Empty);
 
     /// <summary>
     /// Deletes every checkpoint but <paramref name="token"/>, once the manifest names it: a kill at any point leaves a
     /// manifest whose checkpoint is on disk (FASTER recovers the newest one, which committed before it was named).
     /// </summary>
-    private static void RemoveOtherCheckpoints(string checkpoints, Guid token)
+    public static void RemoveOtherCheckpoints(string directory, Guid token)
     {
+        var checkpoints = Path.Combine(directory, "checkpoints");
         if (!Directory.Exists(checkpoints))
         {
             return;
@@ -78,14 +89,15 @@ internal sealed class StoreManifest
 
     /// <summary>
     /// Throws <see cref="StoreDamagedException"/> when the store in <paramref name="directory"/> does not hold what its
-    /// last checkpoint left. A store without a manifest (new, or written before manifests) is not checked.
+    /// last checkpoint left, and returns its manifest. A store without one (new, or written before manifests) is not
+    /// checked: null.
     /// </summary>
-    public static void Verify(string directory)
+    public static StoreManifest? Verify(string directory)
     {
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
-            return;
+            return null;
         }
         StoreManifest manifest;
         try
@@ -123,6 +135,7 @@ internal sealed class StoreManifest
                     + $"({actual.Bytes:N0} bytes, checksum {actual.XxHash64}; written as {facts.Bytes:N0} bytes, {facts.XxHash64}).");
             }
         }
+        return manifest;
     }
 
     private static IEnumerable<string> CheckpointFilesOf(string checkpoints, Guid token)

@@ -26,6 +26,7 @@ public sealed class StitcherOptionsTests
         Assert.Equal(1L << 24, options.Store.IndexSizeBytes);
         Assert.Equal(1L << 28, options.Store.MemorySizeBytes);
         Assert.Equal(1L << 22, options.Store.PageSizeBytes);
+        Assert.Equal(600, options.Store.CheckpointTimeoutSeconds);
     }
 
     [Fact]

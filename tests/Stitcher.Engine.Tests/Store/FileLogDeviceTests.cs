@@ -100,6 +100,31 @@ public sealed class FileLogDeviceTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_temp.Path, "log", "hlog.log.3")));
     }
 
+    [Fact]
+    public void Write_ThatFails_IsReportedToFasterAndToTheStoreWriteFailure()
+    {
+        // A folder where the segment file should be: opening it for writing fails, as on a read-only or full disk.
+        Directory.CreateDirectory(Path.Combine(_temp.Path, "failing", "hlog.log.0"));
+        var failure = new StoreWriteFailure(_temp.Path);
+        using var device = new FileLogDevice(Path.Combine(_temp.Path, "failing", "hlog.log"), failure);
+        device.Initialize(SegmentBytes);
+        using var done = new ManualResetEventSlim();
+        var error = 0u;
+
+        device.WriteAsync(Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0), 0, 512, (code, _, _) =>
+        {
+            error = code;
+            done.Set();
+        }, null);
+
+        Assert.True(done.Wait(TimeSpan.FromSeconds(30)));
+        Assert.NotEqual(0u, error);
+        Assert.True(failure.Failed.IsCompleted);
+        var thrown = Assert.Throws<DataDirectoryWriteException>(failure.ThrowIfFailed);
+        Assert.Equal(Path.Combine(_temp.Path, "failing", "hlog.log.0"), thrown.Path);
+        Assert.Contains(_temp.Path, thrown.Message);
+    }
+
     private void Write(ulong address, uint length)
     {
         using var done = new ManualResetEventSlim();
