@@ -48,6 +48,12 @@ internal static class CommandHost
             Log.Fatal("{Message}", damage.Message);
             return ExitCodes.StoreDamaged;
         }
+        catch (Exception ex) when (Stitcher.Engine.Store.DataDirectoryWriteException.FindWriteRefusal(ex) is { } refusal)
+        {
+            // A full disk or a read-only directory: the store keeps its last checkpoint, the next run resumes from it.
+            Log.Fatal("{Message}", WriteRefusalMessage(refusal));
+            return ExitCodes.DataDirectoryNotWritable;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.Warning("Cancelled; progress up to the last completed batch is saved");
@@ -63,6 +69,13 @@ internal static class CommandHost
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>The message for a write the data directory refused: the engine's, or the operating system's (it names the file).</summary>
+    public static string WriteRefusalMessage(Exception refusal) =>
+        refusal is Stitcher.Engine.Store.DataDirectoryWriteException
+            ? refusal.Message
+            : $"A file could not be written ({refusal.Message}). The disk is full, or the directory is read-only; the store keeps what its last "
+              + "checkpoint made durable. Free space or make the directory writable, then run again: it resumes from there.";
 
     private static Stitcher.Engine.Store.StoreDamagedException? FindDamage(Exception? ex)
     {

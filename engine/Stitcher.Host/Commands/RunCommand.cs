@@ -17,7 +17,16 @@ internal static class RunCommand
                 await host.RunAsync(token).ConfigureAwait(false);
                 // A host may stop for a failed service as for a normal stop: the exit code must say which, or a
                 // supervisor's Restart=on-failure never fires.
-                return service.ExecuteTask is { IsFaulted: true } ? ExitCodes.Failed : ExitCodes.Success;
+                if (service.ExecuteTask is not { IsFaulted: true } faulted)
+                {
+                    return ExitCodes.Success;
+                }
+                if (Stitcher.Engine.Store.DataDirectoryWriteException.FindWriteRefusal(faulted.Exception) is { } refusal)
+                {
+                    Serilog.Log.Fatal("{Message}", CommandHost.WriteRefusalMessage(refusal));
+                    return ExitCodes.DataDirectoryNotWritable;
+                }
+                return ExitCodes.Failed;
             }
             await host.StartAsync(token).ConfigureAwait(false);
             var engine = host.Services.GetRequiredService<StitcherEngine>();
@@ -59,6 +68,11 @@ internal static class ExitCodes
     public const int SinkDeadLetters = 4;
     /// <summary>The store's files are not what its last checkpoint left (a truncated log, a damaged or missing checkpoint); nothing was changed.</summary>
     public const int StoreDamaged = 5;
+    /// <summary>
+    /// The data directory could not be written: the disk is full, or it is read-only (refused at open). The store keeps
+    /// its last checkpoint; the next run resumes from it.
+    /// </summary>
+    public const int DataDirectoryNotWritable = 6;
     public const int Cancelled = 130;
 
     /// <summary>A run's exit code: a failed file or source first, then dead letters of a sink.</summary>
