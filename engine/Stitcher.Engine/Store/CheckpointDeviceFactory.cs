@@ -11,11 +11,23 @@ namespace Stitcher.Engine.Store;
 internal sealed class CheckpointDeviceFactory(StoreWriteFailure failure) : INamedDeviceFactory
 {
     private string _baseName = "";
+    private volatile bool _closed;
 
     public void Initialize(string baseName) => _baseName = baseName;
 
-    public IDevice Get(FileDescriptor fileInfo) =>
-        new FileLogDevice(Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName), failure);
+    public IDevice Get(FileDescriptor fileInfo)
+    {
+        var device = new FileLogDevice(Path.Combine(_baseName, fileInfo.directoryName, fileInfo.fileName), failure);
+        if (_closed)
+        {
+            // A checkpoint left running by a closed store writes nothing more: every write to this device fails.
+            device.Dispose();
+        }
+        return device;
+    }
+
+    /// <summary>From now on, devices refuse every write (the store closed while FASTER still ran a checkpoint).</summary>
+    public void Close() => _closed = true;
 
     public IEnumerable<FileDescriptor> ListContents(string path)
     {

@@ -58,6 +58,7 @@ public sealed class DataDirectoryWriteException : IOException
     }
 
     private static string Describe(string dataDirectory, string path, Exception cause) =>
-        $"The data directory {dataDirectory} could not be written ({path}: {cause.Message}). The disk is full, or the directory is read-only; "
+        $"The data directory {dataDirectory} could not be written ({path}: {cause.Message}). "
+        + (cause is TimeoutException ? "Its storage stopped answering; " : "The disk is full, or the directory is read-only; ")
         + "the store keeps what its last checkpoint made durable. Free space or make the directory writable, then run again: it resumes from there.";
 }

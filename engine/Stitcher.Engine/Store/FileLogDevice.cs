@@ -116,6 +116,19 @@ internal sealed class FileLogDevice : StorageDeviceBase
         }
     }
 
+    /// <summary>
+    /// Closes without waiting for page writes in flight (a storage that stopped answering would hold this for ever):
+    /// later writes fail, and a write still running keeps its file open until it returns.
+    /// </summary>
+    public void Abandon()
+    {
+        _disposed = true;
+        foreach (var segment in _segments.Keys)
+        {
+            CloseSegment(segment);
+        }
+    }
+
     private void CloseSegment(int segment)
     {
         if (_segments.TryRemove(segment, out var handle))

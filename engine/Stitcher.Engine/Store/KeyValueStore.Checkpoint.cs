@@ -141,11 +141,16 @@ internal sealed partial class KeyValueStore
 
     public void Dispose()
     {
-        if (!_checkpointAbandoned)
+        if (_checkpointAbandoned)
         {
-            _session.Dispose();
-            _store.Dispose();
+            // FASTER still runs the checkpoint on the thread pool and would wait for it on closing, or fail on what
+            // was closed under it: it is left to the process's end, and its devices write nothing more.
+            _checkpointDevices.Close();
+            ((FileLogDevice)_settings.LogDevice).Abandon();
+            return;
         }
+        _session.Dispose();
+        _store.Dispose();
         _settings.LogDevice.Dispose();
         _settings.Dispose();
         _checkpointManager.Dispose();

@@ -27,6 +27,7 @@ internal sealed partial class KeyValueStore : IDisposable
 
     private readonly FasterKV<SpanByte, SpanByte> _store;
     private readonly FasterKVSettings<SpanByte, SpanByte> _settings;
+    private readonly CheckpointDeviceFactory _checkpointDevices;
     private readonly DeviceLogCommitCheckpointManager _checkpointManager;
     private readonly StoreWriteFailure _writeFailure;
     private readonly TimeSpan _checkpointTimeout;
@@ -49,7 +50,8 @@ internal sealed partial class KeyValueStore : IDisposable
         // Refused before FASTER reads anything: a damaged or read-only store is left exactly as it is.
         var recoverFrom = PrepareFiles(directory, checkpointDirectory);
         Recovered = recoverFrom is not null;
-        _checkpointManager = new DeviceLogCommitCheckpointManager(new CheckpointDeviceFactory(_writeFailure),
+        _checkpointDevices = new CheckpointDeviceFactory(_writeFailure);
+        _checkpointManager = new DeviceLogCommitCheckpointManager(_checkpointDevices,
             new DefaultCheckpointNamingScheme(Path.GetFullPath(checkpointDirectory)), removeOutdated: false);
         _settings = new FasterKVSettings<SpanByte, SpanByte>
         {

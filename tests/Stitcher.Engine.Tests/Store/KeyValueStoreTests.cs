@@ -95,6 +95,38 @@ public sealed class KeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Checkpoint_NotEndedWithinTheTimeout_ThrowsStopsWritesAndTheNextOpenRecoversThePreviousOne()
+    {
+        var path = Path.Combine(_temp.Path, "stuck");
+        using (var store = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance))
+        {
+            store.Write("K|first", "kept");
+            await store.CheckpointAsync(CancellationToken.None);
+        }
+        // A timeout no checkpoint can meet: it is left running, as one on a storage that stopped answering would be.
+        using (var store = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance, TimeSpan.FromTicks(1)))
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                store.Write($"K|{i}", new string('x', 200));
+            }
+
+            var stuck = await Assert.ThrowsAsync<DataDirectoryWriteException>(async () => await store.CheckpointAsync(CancellationToken.None));
+
+            Assert.IsType<TimeoutException>(stuck.InnerException);
+            Assert.Contains("Store:CheckpointTimeoutSeconds", stuck.Message);
+            Assert.Throws<DataDirectoryWriteException>(() => store.Write("K|later", "refused"));
+        }
+
+        using var reopened = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance);
+
+        Assert.True(reopened.TryRead<string>("K|first", out var kept));
+        Assert.Equal("kept", kept);
+        Assert.False(reopened.Contains("K|0"));
+        await reopened.CheckpointAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void TryRead_ValuesSmallAndLargerThanTheReadBufferInMemoryAndOnDisk_ComeBackWhole()
     {
         // Pages large enough for a 190 KB value; four of them in memory.
