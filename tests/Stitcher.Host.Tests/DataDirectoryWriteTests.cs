@@ -67,7 +67,10 @@ public sealed class DataDirectoryWriteTests(ITestOutputHelper output) : IDisposa
         _mount.Remount("size=256m");
         var rerun = await RunBoundedAsync(directory, Arguments(command == "ingest" ? "ingest" : "run --once", directory));
         Assert.True(rerun.ExitCode == 0, rerun.Stderr);
-        Assert.Equal(afterACheckpoint, rerun.Stderr.Contains("recovered: True", StringComparison.Ordinal));
+        var recovered = rerun.Stderr.Contains("recovered: True", StringComparison.Ordinal);
+        output.WriteLine($"then, with room: exit 0 after {rerun.Elapsed.TotalSeconds:F1} s, {(recovered ? "from a checkpoint" : "from an empty store")}");
+        // Without a checkpoint first, the disk may fill before or after the run's own first one.
+        Assert.True(recovered || !afterACheckpoint, "the store did not recover the checkpoint taken before the disk filled");
         Assert.Equal(await CleanProfilesAsync(), File.ReadAllText(Path.Combine(directory, "out", "profiles.csv")));
     }
 
