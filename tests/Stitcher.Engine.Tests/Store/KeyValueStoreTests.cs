@@ -127,6 +127,32 @@ public sealed class KeyValueStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task FirstCheckpoint_WhoseFilesCannotBeWritten_ThrowsAndTheStoreOpensAgainAsANewOne()
+    {
+        var path = Path.Combine(_temp.Path, "unwritable");
+        using (var store = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance))
+        {
+            store.Write("K|lost", "not checkpointed");
+            // A file where FASTER's index checkpoints go: the checkpoint's index file cannot be created.
+            Directory.CreateDirectory(Path.Combine(path, "checkpoints"));
+            File.WriteAllText(Path.Combine(path, "checkpoints", "index-checkpoints"), "");
+
+            var failed = await Assert.ThrowsAsync<DataDirectoryWriteException>(async () => await store.CheckpointAsync(CancellationToken.None));
+
+            Assert.Contains("index-checkpoints", failed.Path);
+        }
+        File.Delete(Path.Combine(path, "checkpoints", "index-checkpoints"));
+
+        // What the failed checkpoint left is not taken for the store's last checkpoint.
+        using var reopened = new KeyValueStore(path, 1L << 16, 1L << 20, 1L << 16, NullLogger.Instance);
+
+        Assert.False(reopened.Recovered);
+        Assert.False(reopened.Contains("K|lost"));
+        reopened.Write("K|new", "kept");
+        await reopened.CheckpointAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void TryRead_ValuesSmallAndLargerThanTheReadBufferInMemoryAndOnDisk_ComeBackWhole()
     {
         // Pages large enough for a 190 KB value; four of them in memory.
