@@ -64,8 +64,8 @@ internal sealed class StoreManifest
     public static void WriteNew(string directory) => Write(directory, Guid.Empty);
 
     /// <summary>
-    /// Deletes every checkpoint but <paramref name="token"/>, once the manifest names it: a kill at any point leaves a
-    /// manifest whose checkpoint is on disk (FASTER recovers the newest one, which committed before it was named).
+    /// Deletes every checkpoint but <paramref name="token"/> (all of them for <see cref="Guid.Empty"/>), once the manifest
+    /// names it: a kill at any point leaves a manifest whose checkpoint is on disk, and that one is recovered.
     /// </summary>
     public static void RemoveOtherCheckpoints(string directory, Guid token)
     {
