@@ -48,7 +48,16 @@ internal sealed partial class KeyValueStore
             return null;
         }
         // The manifest's checkpoint, not the newest on disk: a newer one was never named because it failed to be
-        // written whole, or because the process died before it was named (then nothing was delivered from it).
+        // written whole, or because the process died before it was named (then nothing was delivered from it). Those
+        // go now, which gives their room back to a disk that filled up.
+        try
+        {
+            StoreManifest.RemoveOtherCheckpoints(directory, manifest.Checkpoint);
+        }
+        catch (IOException)
+        {
+            // Only room is lost: the next checkpoint's manifest removes them again.
+        }
         return manifest.Checkpoint;
     }
 
