@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -26,6 +27,12 @@ internal sealed partial class WebhookSink : IProfileSink
     private readonly ILogger _logger;
     private readonly ArrayBufferWriter<byte> _body = new(64 * 1024);
 
+    // Text as UTF-8, not \uXXXX escapes: a Hangul name is a third of the bytes, and the body is JSON for a program, never
+    // embedded in HTML (quotes, backslashes and control characters are still escaped). What the sink writes is valid, so
+    // the writer does not check it again.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+    private readonly Utf8JsonWriter _writer;
+
     public WebhookSink(SinkContext context, WebhookSettings settings, HttpMessageHandler? handler = null)
     {
         Name = context.SinkName;
@@ -33,6 +40,7 @@ internal sealed partial class WebhookSink : IProfileSink
         _logger = context.LoggerFactory.CreateLogger<WebhookSink>();
         // No redirects: a 301/302 would turn the POST into a GET without its body, answered 2xx as if delivered.
         _http = new HttpClient(handler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false }) { Timeout = settings.Timeout };
+        _writer = new Utf8JsonWriter(_body, s_writerOptions);
     }
 
     public string Name { get; }
@@ -82,6 +90,7 @@ internal sealed partial class WebhookSink : IProfileSink
 
     public ValueTask DisposeAsync()
     {
+        _writer.Dispose();
         _http.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -90,7 +99,8 @@ internal sealed partial class WebhookSink : IProfileSink
     internal ReadOnlyMemory<byte> Serialize(ProfileBatch batch)
     {
         _body.ResetWrittenCount();
-        using var writer = new Utf8JsonWriter(_body);
+        var writer = _writer;
+        writer.Reset(_body);
         writer.WriteStartObject();
         writer.WriteStartArray("events");
         foreach (var change in batch.Changes)

@@ -84,6 +84,25 @@ public sealed class WebhookSinkTests : IDisposable
     }
 
     [Fact]
+    public async Task HangulAndQuotes_AreWrittenAsUtf8AndEscapedOnlyWhereJsonMustBe()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        WriteCrm("c1,민준,\"Kim \"\"the\"\" <b>\",minjun@example.org,,2026-01-01T00:00:00Z");
+        await using var engine = NewEngine(receiver.Url);
+
+        await engine.RunOnceAsync();
+
+        var body = Assert.Single(receiver.Accepted);
+        Assert.True(Assert.Single(receiver.Received).SignatureValid);
+        // UTF-8 as it is, not \uXXXX; a quote still escaped; HTML characters as they are.
+        Assert.Contains("\"민준\"", body, StringComparison.Ordinal);
+        Assert.Contains("Kim \\\"the\\\" <b>", body, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(body);
+        var surname = json.RootElement.GetProperty("events")[0].GetProperty("profile").GetProperty("attributes").GetProperty("surname").GetProperty("value").GetString();
+        Assert.Equal("Kim \"the\" <b>", surname);
+    }
+
+    [Fact]
     public async Task CustomAttributes_ArriveInTheProfileWithTheirSource()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
