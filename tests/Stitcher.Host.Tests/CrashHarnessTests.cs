@@ -69,32 +69,7 @@ public sealed class CrashHarnessTests(ITestOutputHelper output) : IDisposable
                 writer.WriteLine($"id{i},{at},person{i % (_rows / 3)}@example.org,Name{i % 500}");
             }
         }
-        var config = new JsonObject
-        {
-            ["Stitcher"] = new JsonObject
-            {
-                ["DataDirectory"] = "data",
-                ["BatchSize"] = 500,
-                ["CheckpointIntervalSeconds"] = 1,
-                ["PollIntervalSeconds"] = 0.2,
-                ["Channels"] = new JsonObject
-                {
-                    ["crm"] = new JsonObject
-                    {
-                        ["Path"] = "in",
-                        ["Pattern"] = "*.csv",
-                        ["Mapping"] = new JsonObject { ["record_id"] = "id", ["timestamp"] = "at", ["email"] = "email", ["given_name"] = "name" },
-                    },
-                },
-                ["Rules"] = new JsonArray(new JsonObject { ["Name"] = "email", ["Attribute"] = "email", ["MaxPeople"] = 0 }),
-                ["Sinks"] = new JsonObject
-                {
-                    ["out"] = new JsonObject { ["Plugin"] = "csv", ["Settings"] = new JsonObject { ["path"] = "out/profiles.csv", ["changes"] = "out/changes" } },
-                },
-                ["Store"] = new JsonObject { ["IndexSizeBytes"] = 1 << 22, ["MemorySizeBytes"] = 1 << 26, ["PageSizeBytes"] = 1 << 22 },
-            },
-        };
-        File.WriteAllText(Path.Combine(directory, "stitcher.json"), config.ToJsonString());
+        ServiceTestConfig.Write(directory, "out/changes", 1 << 22);
         return directory;
     }
 

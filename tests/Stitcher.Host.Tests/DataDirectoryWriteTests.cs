@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Stitcher.Host.Tests;
@@ -174,32 +173,7 @@ public sealed class DataDirectoryWriteTests(ITestOutputHelper output) : IDisposa
     private static void Prepare(string directory, int rows)
     {
         Write(directory, rows);
-        var config = new JsonObject
-        {
-            ["Stitcher"] = new JsonObject
-            {
-                ["DataDirectory"] = "data",
-                ["BatchSize"] = 500,
-                ["CheckpointIntervalSeconds"] = 1,
-                ["PollIntervalSeconds"] = 0.2,
-                ["Channels"] = new JsonObject
-                {
-                    ["crm"] = new JsonObject
-                    {
-                        ["Path"] = "in",
-                        ["Pattern"] = "*.csv",
-                        ["Mapping"] = new JsonObject { ["record_id"] = "id", ["timestamp"] = "at", ["email"] = "email", ["given_name"] = "name" },
-                    },
-                },
-                ["Rules"] = new JsonArray(new JsonObject { ["Name"] = "email", ["Attribute"] = "email", ["MaxPeople"] = 0 }),
-                ["Sinks"] = new JsonObject
-                {
-                    ["out"] = new JsonObject { ["Plugin"] = "csv", ["Settings"] = new JsonObject { ["path"] = "out/profiles.csv", ["changes"] = "none" } },
-                },
-                ["Store"] = new JsonObject { ["IndexSizeBytes"] = 1 << 20, ["MemorySizeBytes"] = 1 << 26, ["PageSizeBytes"] = 1 << 22 },
-            },
-        };
-        File.WriteAllText(Path.Combine(directory, "stitcher.json"), config.ToJsonString());
+        ServiceTestConfig.Write(directory, "none", 1 << 20);
     }
 
     private static void Write(string directory, int rows)
