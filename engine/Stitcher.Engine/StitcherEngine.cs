@@ -198,7 +198,16 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
                 // The disk that failed the batch fails this flush too: the store and the lock must still be closed.
             }
             _store.Dispose();
-            _lock.Dispose();
+            if (_store.CheckpointAbandoned)
+            {
+                // A checkpoint left running may still write: another engine of this process must not open the store
+                // under it. The lock goes with the process; a new process recovers the last named checkpoint.
+                Log.LockKeptForAbandonedCheckpoint(_logger, DataDirectory);
+            }
+            else
+            {
+                _lock.Dispose();
+            }
         }
         finally
         {
@@ -337,6 +346,9 @@ public sealed partial class StitcherEngine : IAsyncDisposable, IDisposable
 
         [LoggerMessage(113, LogLevel.Error, "Sink {Sink}: change {Sequence} is missing from the change log; delivery to this sink waits")]
         public static partial void ChangeMissing(ILogger logger, string sink, long sequence);
+
+        [LoggerMessage(120, LogLevel.Warning, "The data directory {DataDirectory} stays locked until this process ends: a checkpoint that could not finish may still write; restart the process to open it again")]
+        public static partial void LockKeptForAbandonedCheckpoint(ILogger logger, string dataDirectory);
 
         [LoggerMessage(114, LogLevel.Information, "Sink {Sink}: {Changes} dead letters queued again from {File}")]
         public static partial void ReplayQueued(ILogger logger, string sink, int changes, string file);

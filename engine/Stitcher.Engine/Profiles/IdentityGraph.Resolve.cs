@@ -185,12 +185,26 @@ internal sealed partial class IdentityGraph
             piece.Coherence = _resolver.Coherent(nodes, cluster.Members) ? ProfileCoherence.Coherent : ProfileCoherence.Incoherent;
             pieces[c] = piece;
         }
+        // Refusals come strongest first. A profile keeps them within a quarter of MaxProfileBytes, which the estimate of
+        // its records leaves free: thousands of links refused at a full profile would otherwise grow its document past a
+        // page again. The strongest refused links are the ones that tie neighbourhoods together.
+        var refusalBytes = new long[pieces.Length];
         foreach (var refusal in result.Refused)
         {
             var a = nodes[refusal.A].Key;
             var b = nodes[refusal.B].Key;
-            pieces[result.ClusterOf[refusal.A]].Refusals.Add(new StoredRefusal { Record = a, OtherRecord = b, Strength = refusal.Strength, Reason = refusal.Reason });
-            pieces[result.ClusterOf[refusal.B]].Refusals.Add(new StoredRefusal { Record = b, OtherRecord = a, Strength = refusal.Strength, Reason = refusal.Reason });
+            var bytes = StoredProfileFormatter.EstimatedBytesOf(refusal.Reason, a, b);
+            var (pa, pb) = (result.ClusterOf[refusal.A], result.ClusterOf[refusal.B]);
+            if (refusalBytes[pa] + bytes <= _maxProfileBytes / 4)
+            {
+                refusalBytes[pa] += bytes;
+                pieces[pa].Refusals.Add(new StoredRefusal { Record = a, OtherRecord = b, Strength = refusal.Strength, Reason = refusal.Reason });
+            }
+            if (refusalBytes[pb] + bytes <= _maxProfileBytes / 4)
+            {
+                refusalBytes[pb] += bytes;
+                pieces[pb].Refusals.Add(new StoredRefusal { Record = b, OtherRecord = a, Strength = refusal.Strength, Reason = refusal.Reason });
+            }
         }
         foreach (var (key, (entry, holder)) in identifiers)
         {

@@ -219,7 +219,7 @@ internal sealed class Survivorship
             value.Count += count;
             value.FirstSeenUtcTicks = Math.Min(value.FirstSeenUtcTicks, firstSeen);
             value.Priority = Math.Max(value.Priority, priority);
-            if (lastSeen > value.LastSeenUtcTicks || (lastSeen == value.LastSeenUtcTicks && string.CompareOrdinal(recordId, value.RecordId) < 0))
+            if (lastSeen > value.LastSeenUtcTicks || (lastSeen == value.LastSeenUtcTicks && SeenFirst(recordId, channel, display, value) < 0))
             {
                 value.LastSeenUtcTicks = lastSeen;
                 value.Value = display;
@@ -239,6 +239,21 @@ internal sealed class Survivorship
             RecordId = recordId,
             Priority = priority,
         });
+    }
+
+    /// <summary>
+    /// Which of two sightings at one instant names the value: the smaller record id, channel, then spelling (crm:R1 "Vegan"
+    /// and web:R1 "vegan" are one value), so that the shown spelling never depends on which came last.
+    /// </summary>
+    private static int SeenFirst(string recordId, string channel, string display, StoredValue current)
+    {
+        var byRecord = string.CompareOrdinal(recordId, current.RecordId);
+        if (byRecord != 0)
+        {
+            return byRecord;
+        }
+        var byChannel = string.CompareOrdinal(channel, current.Channel);
+        return byChannel != 0 ? byChannel : string.CompareOrdinal(display, current.Value);
     }
 
     private static StoredValue? Choose(List<StoredValue> values, SurvivorshipRule[] rules)

@@ -6,7 +6,7 @@ namespace Stitcher.Engine.Resolution;
 
 /// <summary>
 /// A record as resolution sees it: its key, what tells two people apart (given name, birth date), and how many bytes it
-/// adds to its profile's document (<see cref="Store.StoredProfileFormatter.EstimatedBytesOf"/>).
+/// adds to its profile's document (<see cref="Store.StoredProfileFormatter.EstimatedBytesOf(Store.StoredRecord)"/>).
 /// </summary>
 internal readonly record struct ResolutionNode(string Key, string? GivenName, string? DateOfBirth, int Bytes = 0);
 
@@ -63,10 +63,15 @@ internal sealed class ClusterResolver
     /// profile's document always fits the store. The refusal ties the two profiles like any other, so which records end up
     /// where is decided on the whole neighbourhood, strongest links first, not by arrival.
     /// </param>
-    public ClusterResolver(long maxProfileBytes = long.MaxValue) => _maxProfileBytes = maxProfileBytes;
+    public ClusterResolver(long maxProfileBytes = long.MaxValue)
+    {
+        _maxProfileBytes = maxProfileBytes;
+        SizeReason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"joining would make the profile larger than MaxProfileBytes ({maxProfileBytes:N0} bytes); a larger Store:PageSizeBytes allows larger profiles");
+    }
 
-    /// <summary>Why a link that would make a profile too large for the store was refused.</summary>
-    public string SizeReason => $"joining would make the profile larger than MaxProfileBytes ({_maxProfileBytes:N0} bytes); a larger Store:PageSizeBytes allows larger profiles";
+    /// <summary>Why a link that would make a profile too large for the store was refused (the same text on every host).</summary>
+    public string SizeReason { get; }
 
     /// <summary>Resolves the nodes under the links and the reviewer's decisions.</summary>
     /// <param name="nodes">The records of one neighbourhood, in any order.</param>

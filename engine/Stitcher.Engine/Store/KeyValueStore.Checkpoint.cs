@@ -12,6 +12,12 @@ internal sealed partial class KeyValueStore
     private bool _checkpointAbandoned;
 
     /// <summary>
+    /// Whether a checkpoint was left running inside FASTER: its writes may still land after closing, so the data
+    /// directory must not be opened again by this process (the engine keeps its lock until the process ends).
+    /// </summary>
+    public bool CheckpointAbandoned => _checkpointAbandoned;
+
+    /// <summary>
     /// Checks the store folder before FASTER touches it: writable (a read-only store is refused here, not as a store
     /// that fails to recover), and holding what its manifest says. Returns the checkpoint to recover: null for none (a
     /// new store), <see cref="Guid.Empty"/> for the newest FASTER finds (a store written before manifests).

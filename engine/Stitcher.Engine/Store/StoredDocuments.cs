@@ -137,7 +137,7 @@ public sealed class StoredProfile
     /// <summary>Every distinct value per custom attribute, in name order (<see cref="Schema.Traits"/>).</summary>
     [Key(11)] public List<StoredTraitValues> Traits { get; set; } = [];
     /// <summary>
-    /// What its members add to the document at most (<see cref="StoredProfileFormatter.EstimatedBytesOf"/>); kept within
+    /// What its members add to the document at most (<see cref="StoredProfileFormatter.EstimatedBytesOf(StoredRecord)"/>); kept within
     /// <c>MaxProfileBytes</c>. 0 in documents written before it was kept: not known.
     /// </summary>
     [Key(12)] public long EstimatedBytes { get; set; }

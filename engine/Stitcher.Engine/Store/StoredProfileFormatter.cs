@@ -56,7 +56,8 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
     /// </summary>
     public static int EstimatedBytesOf(StoredRecord record)
     {
-        long bytes = MemberOverheadBytes + Utf8Length(record.Channel) + Utf8Length(record.RecordId);
+        // Its id twice: as a member, and in the journey's touchpoints.
+        long bytes = MemberOverheadBytes + Utf8Length(record.Channel) + (2 * Utf8Length(record.RecordId));
         var display = record.Display ?? [];
         var normalized = record.Normalized ?? [];
         for (var i = 0; i < display.Length; i++)
@@ -78,6 +79,10 @@ internal sealed class StoredProfileFormatter : IMessagePackFormatter<StoredProfi
         }
         return (int)Math.Min(bytes, int.MaxValue);
     }
+
+    /// <summary>What a refused link adds to the document of a profile that keeps it.</summary>
+    public static int EstimatedBytesOf(string reason, string record, string otherRecord) =>
+        ValueOverheadBytes + Utf8Length(reason) + Utf8Length(record) + Utf8Length(otherRecord);
 
     private static int Utf8Length(string? text) => text is null ? 0 : System.Text.Encoding.UTF8.GetByteCount(text);
 

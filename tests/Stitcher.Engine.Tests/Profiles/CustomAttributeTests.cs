@@ -102,6 +102,28 @@ public sealed class CustomAttributeTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task OneValueInTwoSpellingsAtOneInstant_ShowsTheSameSpellingInEitherOrder(bool webFirst)
+    {
+        // shop:c1 "Vegan" and web:c1 "vegan", one email, one timestamp: one value, and which spelling names it must not
+        // depend on which record came last.
+        WriteShop();
+        WriteWeb();
+        await using var engine = NewEngine(new ListSink());
+        var shop = new Dictionary<string, string?> { ["id"] = "c1", ["email"] = "ann@example.org", ["diet"] = "Vegan", ["updated"] = "2026-01-01T00:00:00Z" };
+        var web = new Dictionary<string, string?> { ["id"] = "c1", ["email"] = "ann@example.org", ["prefs.diet"] = "vegan", ["at"] = "2026-01-01T00:00:00Z" };
+        foreach (var (channel, fields) in webFirst ? new[] { ("web", web), ("shop", shop) } : [("shop", shop), ("web", web)])
+        {
+            Assert.True((await engine.IngestRecordAsync(channel, fields)).Accepted);
+        }
+
+        var diet = Assert.Single(engine.FindProfileByRecord("shop", "c1")!.Values["trait.diet"]);
+
+        Assert.Equal(("Vegan", 2, "shop"), (diet.Value, diet.Count, diet.Channel));
+    }
+
+    [Theory]
     [InlineData("trait.shoe size", "Stitcher:Channels:shop:Mapping:trait.shoe size", "only letters a-z, digits and '_'")]
     [InlineData("trait.", "Stitcher:Channels:shop:Mapping:trait.", "1 to 64 characters")]
     [InlineData("shoe_size", "Stitcher:Channels:shop:Mapping:shoe_size", "nor a custom one (trait.<name>)")]
