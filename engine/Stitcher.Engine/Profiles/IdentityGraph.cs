@@ -527,10 +527,13 @@ internal sealed partial class IdentityGraph
         return true;
     }
 
+    private static readonly Func<ReadOnlyMemory<byte>, long, bool> s_notLaterThan =
+        static (bytes, sequence) => MessagePack.MessagePackSerializer.Deserialize<StoredProfileVersion>(bytes, StoreSerializer.Options).Version <= sequence;
+
     /// <summary>
     /// The profile stored under exactly this id (no alias followed), golden values included, when its latest change is
-    /// <paramref name="sequence"/> or earlier: what the outbox delivers for a change. Its version is read first, alone,
-    /// so that a change a later one superseded (most of a backfill's) costs no profile read.
+    /// <paramref name="sequence"/> or earlier: what the outbox delivers for a change. Its version is looked at first,
+    /// in the bytes of the one read, so that a change a later one superseded costs no deserialization.
     /// </summary>
     public bool TryGetProfileAsOf(string profileId, long sequence, out StoredProfile profile)
     {
@@ -539,8 +542,7 @@ internal sealed partial class IdentityGraph
             _survivorship.RestoreBest(profile);
             return profile.Version <= sequence;
         }
-        var key = StoreKeys.Profile(profileId);
-        if (!_store.TryRead<StoredProfileVersion>(key, out var version) || version.Version > sequence || !_store.TryRead(key, out profile))
+        if (!_store.TryReadWhere(StoreKeys.Profile(profileId), s_notLaterThan, sequence, out profile))
         {
             profile = null!;
             return false;

@@ -100,6 +100,34 @@ internal sealed partial class KeyValueStore : IDisposable
         return TryRead(Utf8Key(key, stackalloc byte[MaxStackKeyBytes]), out value);
     }
 
+    /// <summary>
+    /// Reads the value once and deserializes it only when <paramref name="accept"/>, given its bytes and
+    /// <paramref name="state"/>, says so (a profile whose version a cheap look at the bytes tells is too new). False when
+    /// the key is missing or the value was not accepted.
+    /// </summary>
+    public unsafe bool TryReadWhere<T>(string key, Func<ReadOnlyMemory<byte>, long, bool> accept, long state, out T value)
+    {
+        var keyBytes = Utf8Key(key, stackalloc byte[MaxStackKeyBytes]);
+        fixed (byte* keyPointer = keyBytes)
+        {
+            var status = Read(SpanByte.FromPointer(keyPointer, keyBytes.Length), out var output);
+            using var owner = output.Memory;
+            if (!status.Found)
+            {
+                value = default!;
+                return false;
+            }
+            var bytes = output.IsSpanByte ? new ReadOnlyMemory<byte>(_readBuffer, 0, output.SpanByte.Length) : owner!.Memory[..output.Length];
+            if (!accept(bytes, state))
+            {
+                value = default!;
+                return false;
+            }
+            value = MessagePackSerializer.Deserialize<T>(bytes, StoreSerializer.Options);
+            return true;
+        }
+    }
+
     public unsafe bool TryRead<T>(ReadOnlySpan<byte> key, out T value)
     {
         fixed (byte* keyPointer = key)
