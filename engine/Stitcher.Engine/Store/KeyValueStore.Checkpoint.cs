@@ -82,7 +82,14 @@ internal sealed partial class KeyValueStore
         }
         if (token == Guid.Empty)
         {
+            // A store written before manifests: the newest checkpoint, which is then named at once, so that a checkpoint
+            // this version leaves half written (a full disk) is never the newest one recovered.
+            _store.GetLatestCheckpointTokens(out var recovered, out _);
             _store.Recover();
+            if (recovered != Guid.Empty)
+            {
+                WriteManifest(Directory, () => StoreManifest.Write(Directory, recovered));
+            }
         }
         else
         {
