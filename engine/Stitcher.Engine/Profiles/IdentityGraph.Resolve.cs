@@ -35,10 +35,10 @@ internal sealed partial class IdentityGraph
     /// date), and the profile stays within <c>MaxProfileBytes</c> with it (a document written before its size was kept is
     /// resolved again, which works it out). Then no order of the links could refuse any of them.
     /// </summary>
-    private bool JoinsDirectly(StoredProfile profile, StoredRecord record) =>
+    private bool JoinsDirectly(StoredProfile profile, StoredRecord record, int recordBytes) =>
         profile.Refusals.Count == 0
         && (profile.EstimatedBytes > 0 || profile.Members.Count == 0)
-        && profile.EstimatedBytes + StoredProfileFormatter.EstimatedBytesOf(record) <= _maxProfileBytes
+        && profile.EstimatedBytes + recordBytes <= _maxProfileBytes
         && CoherenceWith(profile, record) == ProfileCoherence.Coherent;
 
     /// <summary>The profile's coherence once <paramref name="record"/> is a member.</summary>
@@ -182,6 +182,10 @@ internal sealed partial class IdentityGraph
                 }
             }
             _survivorship.Rebuild(piece, withPriorities);
+            foreach (var member in cluster.Members)
+            {
+                piece.EstimatedBytes += nodes[member].Bytes;
+            }
             piece.Coherence = _resolver.Coherent(nodes, cluster.Members) ? ProfileCoherence.Coherent : ProfileCoherence.Incoherent;
             pieces[c] = piece;
         }

@@ -287,6 +287,7 @@ internal sealed partial class IdentityGraph
             _candidateIds.Add(replacedProfile);
         }
         StoredProfile? profile = null;
+        var recordBytes = StoredProfileFormatter.EstimatedBytesOf(record);
         if (_candidateIds.Count == 0)
         {
             profile = new StoredProfile { Id = ClaimId(NewProfileId(recordKey)), MinRecordKey = recordKey, Coherence = ProfileCoherence.Coherent };
@@ -294,7 +295,7 @@ internal sealed partial class IdentityGraph
             outcome.ProfilesCreated++;
             _created.Add(profile.Id);
         }
-        else if (!decided && replacedProfile is null && _candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record))
+        else if (!decided && replacedProfile is null && _candidateIds.Count == 1 && JoinsDirectly(LoadProfile(_candidateIds[0]), record, recordBytes))
         {
             profile = LoadProfile(_candidateIds[0]);
             if (string.CompareOrdinal(recordKey, profile.MinRecordKey) < 0)
@@ -309,6 +310,7 @@ internal sealed partial class IdentityGraph
             record.ProfileId = profile.Id;
             profile.Members.Add(new StoredMember { Channel = record.Channel, RecordId = record.RecordId, TimestampUtcTicks = record.TimestampUtcTicks });
             _survivorship.Apply(profile, record, channelPriority);
+            profile.EstimatedBytes += recordBytes;
             foreach (var (key, entry, _) in _recordIdentifiers)
             {
                 // Only new or re-pointed entries are written; an entry already pointing here stays as it is.
@@ -539,8 +541,12 @@ internal sealed partial class IdentityGraph
     {
         if (_dirtyProfiles.TryGetValue(profileId, out profile!))
         {
+            if (profile.Version > sequence)
+            {
+                return false;
+            }
             _survivorship.RestoreBest(profile);
-            return profile.Version <= sequence;
+            return true;
         }
         if (!_store.TryReadWhere(StoreKeys.Profile(profileId), s_notLaterThan, sequence, out profile))
         {

@@ -60,7 +60,6 @@ internal sealed class Survivorship
     /// </summary>
     public void Apply(StoredProfile profile, StoredRecord record, int channelPriority)
     {
-        profile.EstimatedBytes += StoredProfileFormatter.EstimatedBytesOf(record);
         Touch(profile, record.TimestampUtcTicks);
         EnsureValues(profile);
         JourneyTimeline.Apply(profile.Timeline, record, _journey);
@@ -86,7 +85,6 @@ internal sealed class Survivorship
     /// <summary>Folds a merged-away profile's values into the survivor (golden values: see <see cref="Apply"/>).</summary>
     public void Merge(StoredProfile survivor, StoredProfile retired)
     {
-        survivor.EstimatedBytes += retired.EstimatedBytes;
         Touch(survivor, retired.FirstSeenUtcTicks);
         Touch(survivor, retired.LastSeenUtcTicks);
         EnsureValues(survivor);
@@ -122,7 +120,6 @@ internal sealed class Survivorship
         profile.Values = new List<StoredValue>?[CanonicalAttributes.Count];
         profile.Best = [];
         profile.Traits = [];
-        profile.EstimatedBytes = 0;
         profile.Timeline = new StoredTimeline();
         foreach (var (record, priority) in members)
         {
