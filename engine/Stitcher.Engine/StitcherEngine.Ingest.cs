@@ -146,9 +146,14 @@ public sealed partial class StitcherEngine
             catch (Exception ex)
             {
                 _graph.Discard();
-                _fault = ex;
-                Log.BatchFailed(_logger, source.Name, ApiSource, ex);
-                throw;
+                var fault = DataDirectoryWriteException.OfDataDirectory(DataDirectory, ex);
+                _fault = fault;
+                Log.BatchFailed(_logger, source.Name, ApiSource, fault);
+                if (ReferenceEquals(fault, ex))
+                {
+                    throw;
+                }
+                throw fault;
             }
             var unchanged = _outcome.RecordsUnchanged > 0;
             // Read back: linking may have moved the record again (an identifier disabled by it splits its profile).
@@ -364,8 +369,13 @@ public sealed partial class StitcherEngine
         }
         catch (Exception ex)
         {
-            Fail(batch.Source.Name, batch.File, ex);
-            throw;
+            var fault = DataDirectoryWriteException.OfDataDirectory(DataDirectory, ex);
+            Fail(batch.Source.Name, batch.File, fault);
+            if (ReferenceEquals(fault, ex))
+            {
+                throw;
+            }
+            throw fault;
         }
         batch.Summary.ProfilesCreated += _outcome.ProfilesCreated;
         batch.Summary.ProfilesMerged += _outcome.ProfilesMerged;

@@ -35,6 +35,16 @@ public sealed class DataDirectoryWriteException : IOException
         || (exception is IOException io && io.HResult is NoSpace or ReadOnlyFileSystem or QuotaExceeded or MacQuotaExceeded
             or WindowsDiskFull or WindowsHandleDiskFull or WindowsWriteProtect);
 
+    /// <summary>
+    /// <paramref name="exception"/> as the refusal of <paramref name="dataDirectory"/> when it is a write refusal of one of
+    /// its files (a dead-letter file, a saved position: the operating system's error names the file), so that every such
+    /// stop says the same; any other exception as it is.
+    /// </summary>
+    public static Exception OfDataDirectory(string dataDirectory, Exception exception) =>
+        exception is not DataDirectoryWriteException && IsWriteRefusal(exception)
+            ? new DataDirectoryWriteException(dataDirectory, dataDirectory, exception)
+            : exception;
+
     /// <summary>The first exception in <paramref name="exception"/>'s chain (inner and aggregated) that is a write refusal.</summary>
     public static Exception? FindWriteRefusal(Exception? exception)
     {
